@@ -199,8 +199,8 @@ final class SpecParser {
     }
   }
 
-  private IllegalArgumentException error(int at, String message) {
-    return new IllegalArgumentException("invalid schedule spec \"" + text + "\" at column " + (at + 1) + ": "
+  private SpecError error(int at, String message) {
+    return new SpecError("invalid schedule spec \"" + text + "\" at column " + (at + 1) + ": "
         + message);
   }
 
@@ -285,8 +285,8 @@ final class SpecParser {
 
   /** Thrown once a message already carries its position; not wrapped again. */
   private static final class SpecError extends IllegalArgumentException {
-    SpecError(IllegalArgumentException cause) {
-      super(cause.getMessage());
+    SpecError(String message) {
+      super(message);
     }
   }
 
@@ -313,7 +313,7 @@ final class SpecParser {
     } catch (SpecError e) {
       throw e;
     } catch (IllegalArgumentException e) {
-      throw new SpecError(error(arg.valuePos(), arg.key() + "=" + arg.raw() + ": " + e.getMessage()));
+      throw error(arg.valuePos(), arg.key() + "=" + arg.raw() + ": " + e.getMessage());
     }
   }
 
@@ -367,8 +367,7 @@ final class SpecParser {
 
   private Schedule nested(Arg arg) {
     if (arg.nested() == null) {
-      throw new SpecError(error(arg.valuePos(), arg.key() + "=" + arg.raw()
-          + ": expected a schedule such as constant(lr=0.01)"));
+      throw error(arg.valuePos(), arg.key() + "=" + arg.raw() + ": expected a schedule such as constant(lr=0.01)");
     }
     return build(arg.nested());
   }
