@@ -1,0 +1,183 @@
+package org.clr4j.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code clr4j} command: the entry point and the one place where subcommands are registered and errors are
+ * turned into messages and exit codes.
+ *
+ * <p>Exit codes: 0 success; 2 a usage error (bad option, malformed schedule spec, any
+ * {@link IllegalArgumentException}), printed as one line {@code clr4j: <message>}; 1 anything unexpected, printed as
+ * {@code clr4j: internal error: <type>: <message>}, with the stack trace only when {@code CLR4J_DEBUG=1}.
+ */
+@Command(
+    name = "clr4j",
+    mixinStandardHelpOptions = true,
+    versionProvider = Clr4j.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+        "Cyclical learning rates (Smith 2017), the learning-rate range test and 1cycle super-convergence for Java.",
+        "",
+        "Schedules are written as text specs such as 'triangular(base=0.001, max=0.006, up=2000)' or "
+            + "'onecycle(max=0.1, total=1000)'; see 'clr4j schedule --help' and docs/SPEC.md.",
+        ""},
+    commandListHeading = "%nCommands:%n",
+    footer = {"", "Run 'clr4j <command> --help' for a command's options. Set CLR4J_DEBUG=1 to see stack traces."},
+    // Register every subcommand here, and only here. Each is a class of its own in org.clr4j.cli.
+    subcommands = {
+        ScheduleCommand.class,
+    })
+public final class Clr4j implements Runnable {
+  /** Exit code of a usage error: a bad option or argument, or an {@link IllegalArgumentException}. */
+  public static final int EXIT_USAGE = 2;
+  /** Exit code of an unexpected failure. */
+  public static final int EXIT_INTERNAL = 1;
+
+  @Spec CommandSpec spec;
+
+  /** {@code clr4j} without a subcommand is a usage error that lists the subcommands. */
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(),
+        "missing a command; one of: " + String.join(", ", spec.subcommands().keySet()));
+  }
+
+  public static void main(String... args) {
+    PrintWriter out = new PrintWriter(new BufferedWriter(
+        new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    int code = run(out, err, args);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /**
+   * Runs {@code clr4j args...} in-process, writing normal output to {@code out} and messages to {@code err};
+   * returns the exit code. Both writers are flushed before it returns.
+   */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return execute(commandLine(), out, err, args);
+  }
+
+  /** Runs {@code cmd}, which {@link #commandLine()} made (perhaps with a test's subcommand added). */
+  static int execute(CommandLine cmd, PrintWriter out, PrintWriter err, String... args) {
+    // Charts are drawn off-screen; never try to reach a display.
+    System.setProperty("java.awt.headless", "true");
+    cmd.setOut(out);
+    cmd.setErr(err);
+    try {
+      return cmd.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  /** The command tree with its error handlers; handlers set here apply to every subcommand. */
+  static CommandLine commandLine() {
+    CommandLine cmd = new CommandLine(new Clr4j());
+    cmd.setParameterExceptionHandler(new ParameterErrors());
+    cmd.setExecutionExceptionHandler(new ExecutionErrors());
+    cmd.setUsageHelpLongOptionsMaxWidth(30);
+    return cmd;
+  }
+
+  /** Bad options or arguments, found by picocli or thrown by a command: one line, with a pointer to the help. */
+  private static final class ParameterErrors implements IParameterExceptionHandler {
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+      CommandLine cmd = ex.getCommandLine();
+      String where = cmd.getCommandSpec().qualifiedName();
+      print(cmd.getErr(), ex.getMessage() + " (see '" + where + " --help')");
+      if (debug()) {
+        ex.printStackTrace(cmd.getErr());
+      }
+      return EXIT_USAGE;
+    }
+  }
+
+  /** Exceptions thrown by a command's code. */
+  private static final class ExecutionErrors implements IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+      PrintWriter err = cmd.getErr();
+      int code;
+      if (ex instanceof IllegalArgumentException) {
+        print(err, ex.getMessage());
+        code = EXIT_USAGE;
+      } else if (ex instanceof IOException || ex instanceof UncheckedIOException) {
+        // A file that cannot be read or written is the environment's fault, not ours: no "internal error".
+        Throwable cause = ex instanceof UncheckedIOException ? ex.getCause() : ex;
+        print(err, "I/O error: " + describe(cause));
+        code = EXIT_INTERNAL;
+      } else {
+        print(err, "internal error: " + describe(ex));
+        code = EXIT_INTERNAL;
+      }
+      if (debug()) {
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return code;
+    }
+  }
+
+  private static String describe(Throwable t) {
+    return t.getClass().getName() + ": " + t.getMessage();
+  }
+
+  /** Exactly one line, whatever the message holds. */
+  private static void print(PrintWriter err, String message) {
+    String line = message == null ? "(no message)" : message.replaceAll("\\s*\\R\\s*", " ").strip();
+    err.println("clr4j: " + line);
+    err.flush();
+  }
+
+  private static boolean debug() {
+    return "1".equals(System.getenv("CLR4J_DEBUG"));
+  }
+
+  /** The project version, written into version.properties by the build. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"clr4j " + version(),
+          "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+    }
+
+    static String version() {
+      try (InputStream in = Clr4j.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          Properties p = new Properties();
+          p.load(in);
+          String v = p.getProperty("version", "");
+          if (!v.isEmpty() && !v.startsWith("${")) {
+            return v;
+          }
+        }
+      } catch (IOException e) {
+        // Fall through to the manifest.
+      }
+      String v = Clr4j.class.getPackage().getImplementationVersion();
+      return v != null ? v : "unknown";
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package org.clr4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one place that turns exceptions into messages and exit codes, exercised through throwaway subcommands. */
+class Clr4jErrorHandlingTest {
+
+  @Command(name = "boom")
+  static final class Boom implements Callable<Integer> {
+    private final Exception toThrow;
+
+    Boom(Exception toThrow) {
+      this.toThrow = toThrow;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      throw toThrow;
+    }
+  }
+
+  private static String[] run(Exception toThrow, int expectedCode) {
+    CommandLine cmd = Clr4j.commandLine();
+    cmd.addSubcommand("boom", new Boom(toThrow));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Clr4j.execute(cmd, new PrintWriter(out), new PrintWriter(err), "boom");
+    assertEquals(expectedCode, code, err.toString());
+    assertEquals("", out.toString());
+    return err.toString().lines().toArray(String[]::new);
+  }
+
+  @Test
+  void illegalArgumentIsAUsageErrorOnOneLine() {
+    String[] lines = run(new IllegalArgumentException("maxLr (-1) must be finite and > 0\nsecond line"), 2);
+    assertEquals(1, lines.length);
+    assertEquals("clr4j: maxLr (-1) must be finite and > 0 second line", lines[0]);
+  }
+
+  @Test
+  void unexpectedExceptionIsAnInternalErrorWithoutStackTrace() {
+    String[] lines = run(new IllegalStateException("oops"), 1);
+    if (!"1".equals(System.getenv("CLR4J_DEBUG"))) {
+      assertEquals(1, lines.length, String.join("\n", lines));
+    }
+    assertEquals("clr4j: internal error: java.lang.IllegalStateException: oops", lines[0]);
+    assertFalse(lines[0].contains("at org."));
+  }
+}
