@@ -1,0 +1,156 @@
+package org.clr4j.djl.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A copy of a {@link ScheduledOptimizer}'s state, made by {@link ScheduledOptimizer#snapshot()}: the optimizer's
+ * update count and, per parameter, its update count and buffers (SGD: {@code momentum_buffer}; Adam and AdamW:
+ * {@code exp_avg}, {@code exp_avg_sq}). It owns its arrays, which no NDManager holds: {@link #close()} it.
+ *
+ * <p>{@link #save} writes it in a small binary format (a header, then each array in DJL's own NDArray
+ * encoding), which {@link #load} reads back bit for bit.
+ */
+public final class OptimizerState implements AutoCloseable {
+
+  private static final String MAGIC = "clr4j-optimizer-state";
+  private static final int VERSION = 1;
+
+  private final String kind;
+  private final long updates;
+  private final Map<String, Entry> entries;
+  private boolean closed;
+
+  /** One parameter's update count and buffers. */
+  record Entry(long count, NDArray[] arrays) {}
+
+  OptimizerState(String kind, long updates, Map<String, Entry> entries) {
+    this.kind = kind;
+    this.updates = updates;
+    this.entries = Collections.unmodifiableMap(entries);
+  }
+
+  /** The optimizer kind: {@code sgd}, {@code adam} or {@code adamw}. */
+  public String kind() {
+    return kind;
+  }
+
+  /** The optimizer's update count (training steps made). */
+  public long updates() {
+    return updates;
+  }
+
+  /** The parameters that have state, in the order they were first updated. */
+  public Set<String> parameterIds() {
+    return entries.keySet();
+  }
+
+  /** How many updates parameter {@code parameterId} has had. */
+  public long updateCount(String parameterId) {
+    Entry e = entries.get(parameterId);
+    if (e == null) {
+      throw new IllegalArgumentException("parameterId (" + parameterId + ") has no state; known: " + parameterIds());
+    }
+    return e.count();
+  }
+
+  Map<String, Entry> entries() {
+    return entries;
+  }
+
+  void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("this OptimizerState is closed");
+    }
+  }
+
+  /** Writes this state to {@code out}. */
+  public void save(DataOutputStream out) throws IOException {
+    checkOpen();
+    out.writeUTF(MAGIC);
+    out.writeInt(VERSION);
+    out.writeUTF(kind);
+    out.writeLong(updates);
+    out.writeInt(entries.size());
+    for (Map.Entry<String, Entry> e : entries.entrySet()) {
+      out.writeUTF(e.getKey());
+      out.writeLong(e.getValue().count());
+      NDArray[] arrays = e.getValue().arrays();
+      out.writeInt(arrays.length);
+      for (NDArray a : arrays) {
+        byte[] bytes = a.encode();
+        out.writeInt(bytes.length);
+        out.write(bytes);
+      }
+    }
+    out.flush();
+  }
+
+  /**
+   * Reads a state written by {@link #save}, creating its arrays with {@code manager} (on its device) and then
+   * detaching them, so the returned state owns them.
+   *
+   * @throws IOException if the stream does not hold such a state
+   */
+  public static OptimizerState load(DataInputStream in, NDManager manager) throws IOException {
+    String magic = in.readUTF();
+    if (!MAGIC.equals(magic)) {
+      throw new IOException("not a clr4j optimizer state (header " + magic + ")");
+    }
+    int version = in.readInt();
+    if (version != VERSION) {
+      throw new IOException("unsupported optimizer state version " + version + " (this build reads " + VERSION + ")");
+    }
+    String kind = in.readUTF();
+    long updates = in.readLong();
+    int n = in.readInt();
+    Map<String, Entry> entries = new LinkedHashMap<>();
+    OptimizerState state = new OptimizerState(kind, updates, entries);
+    try {
+      for (int p = 0; p < n; p++) {
+        String id = in.readUTF();
+        long count = in.readLong();
+        NDArray[] arrays = new NDArray[in.readInt()];
+        for (int i = 0; i < arrays.length; i++) {
+          byte[] bytes = new byte[in.readInt()];
+          in.readFully(bytes);
+          arrays[i] = manager.decode(bytes);
+          arrays[i].detach();
+        }
+        entries.put(id, new Entry(count, arrays));
+      }
+    } catch (IOException | RuntimeException ex) {
+      state.close();
+      throw ex;
+    }
+    return state;
+  }
+
+  /** Frees the arrays. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Entry e : entries.values()) {
+      for (NDArray a : e.arrays()) {
+        if (a != null) {
+          a.close();
+        }
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "OptimizerState(" + kind + ", updates=" + updates + ", parameters=" + entries.size() + ")";
+  }
+}
