@@ -12,8 +12,8 @@ import java.util.List;
  * <ul>
  *   <li>lower bound: the first evaluation above {@code first + max(rise/10, 2 sigma)} (accuracy starts to rise);</li>
  *   <li>upper bound: the first later evaluation within {@code max(rise/10, 2 sigma)} of the peak (it stops rising),
- *       or earlier, the last evaluation before a drop larger than {@code max(3 sigma, rise/20)} (it turns ragged or
- *       falls).</li>
+ *       or earlier, the best evaluation so far when two raw evaluations in a row fall more than
+ *       {@code max(3 sigma, rise/20)} below it (it turns ragged or falls).</li>
  * </ul>
  * A rise below {@code max(4 sigma, 0.01)} is no signal and fails.
  */
@@ -50,11 +50,19 @@ final class AccuracySuggester implements Suggester {
     while (acc[hi] < acc[peak] - margin) {
       hi++;
     }
+    // ragged or falling: two raw evaluations in a row clearly below the best so far (the median filter would
+    // erode a short dip, a single low one may be noise)
     String why = "stops rising";
+    double[] raw = a.evalAccuracy;
     double drop = Math.max(3 * sigma, rise / 20);
-    for (int j = lo; j < hi; j++) {
-      if (acc[j + 1] < acc[j] - drop) {
-        hi = j;
+    double best = raw[lo];
+    int bestAt = lo;
+    for (int j = lo + 1; j <= hi && j + 1 < m; j++) {
+      if (raw[j] > best) {
+        best = raw[j];
+        bestAt = j;
+      } else if (raw[j] < best - drop && raw[j + 1] < best - drop) {
+        hi = bestAt;
         why = "turns ragged";
         break;
       }

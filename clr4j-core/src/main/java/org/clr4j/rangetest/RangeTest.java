@@ -17,8 +17,8 @@ import org.clr4j.Checks;
  * {@code startLr + (endLr-startLr) * i/(steps-1)} (linear, as in the paper), so the first step uses exactly
  * {@code startLr} and the last exactly {@code endLr}. After each step the loss enters a bias-corrected exponential
  * moving average {@code avg = beta*avg + (1-beta)*loss; smoothed = avg / (1 - beta^(i+1))}. The test stops after
- * a non-finite loss, or once at least {@code minSteps} steps ran, when the smoothed loss exceeds
- * {@code divergenceFactor ×} its lowest value so far (checked only while that lowest value is {@code > 0}).
+ * a non-finite loss, or once at least {@code minSteps} steps ran, when both the smoothed loss and the step's own
+ * loss exceed {@code divergenceFactor ×} the lowest smoothed loss so far (checked only while that is {@code > 0}).
  * With {@code evalEvery = k > 0} the probe evaluates after steps 0, k, 2k, ….
  *
  * <p>{@link Probe#close()} always runs, see {@link Probe}. Instances are immutable and reusable.
@@ -124,7 +124,10 @@ public final class RangeTest {
           break;
         }
         best = Math.min(best, smoothed);
-        if (i + 1 >= minSteps && best > 0 && smoothed > divergenceFactor * best) {
+        // both the average and this step's own loss: an isolated spike lifts the average for ~1/(1-beta) steps
+        // but is gone from the raw loss a step later, while a real divergence keeps both high
+        double limit = divergenceFactor * best;
+        if (i + 1 >= minSteps && best > 0 && smoothed > limit && loss > limit) {
           reason = StopReason.DIVERGED;
           break;
         }
@@ -188,7 +191,7 @@ public final class RangeTest {
     }
 
     /**
-     * Stop once the smoothed loss exceeds this multiple of its lowest value; {@code > 1}, or
+     * Stop once the smoothed loss and the step's loss exceed this multiple of the lowest smoothed loss; {@code > 1}, or
      * {@code Double.POSITIVE_INFINITY} never to stop for divergence. Default 4 (fastai).
      */
     public Builder divergenceFactor(double factor) {
