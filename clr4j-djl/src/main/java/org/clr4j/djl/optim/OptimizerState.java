@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -131,6 +132,24 @@ public final class OptimizerState implements AutoCloseable {
       throw ex;
     }
     return state;
+  }
+
+  /**
+   * The same state with every parameter id replaced by {@code rename.apply(id)}, e.g. DJL's per-instance parameter
+   * ids to stable parameter names for a checkpoint, and back when it is loaded into a new model. The result takes
+   * over this state's arrays: this state is closed afterwards without freeing them.
+   */
+  public OptimizerState renamed(java.util.function.UnaryOperator<String> rename) {
+    checkOpen();
+    Map<String, Entry> renamed = new LinkedHashMap<>();
+    for (Map.Entry<String, Entry> e : entries.entrySet()) {
+      String id = Objects.requireNonNull(rename.apply(e.getKey()), "renamed id of " + e.getKey());
+      if (renamed.put(id, e.getValue()) != null) {
+        throw new IllegalArgumentException("two parameters renamed to the same id (" + id + ")");
+      }
+    }
+    closed = true;
+    return new OptimizerState(kind, updates, renamed);
   }
 
   /** Frees the arrays. */

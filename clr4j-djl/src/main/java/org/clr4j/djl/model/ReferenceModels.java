@@ -1,0 +1,75 @@
+package org.clr4j.djl.model;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import java.util.List;
+
+/**
+ * The reference models, the same shapes as the PyTorch scripts we compare with (bench/python):
+ * <ul>
+ *   <li>{@code mlp}: flatten, 256 ReLU, 128 ReLU, classes;</li>
+ *   <li>{@code cnn}: conv3×3·32 + BN + ReLU + maxpool2, conv3×3·64 + BN + ReLU + maxpool2, FC 128 + ReLU, FC classes
+ *   (convolutions padded by 1, as {@code nn.Conv2d(..., 3, padding=1)}).</li>
+ * </ul>
+ */
+public final class ReferenceModels {
+  /** The names accepted by {@link #build(String, int[], int)}. */
+  public static final List<String> NAMES = List.of("mlp", "cnn");
+
+  private ReferenceModels() {}
+
+  /**
+   * A fresh, uninitialized model.
+   *
+   * @param name {@code mlp} or {@code cnn}
+   * @param sampleShape shape of one sample ({@code cnn} needs {@code {channels, height, width}})
+   * @param classes number of output classes
+   */
+  public static Block build(String name, int[] sampleShape, int classes) {
+    switch (name) {
+      case "mlp":
+        return new SequentialBlock()
+            .add(Blocks.batchFlattenBlock())
+            .add(Linear.builder().setUnits(256).build())
+            .add(Activation::relu)
+            .add(Linear.builder().setUnits(128).build())
+            .add(Activation::relu)
+            .add(Linear.builder().setUnits(classes).build());
+      case "cnn":
+        if (sampleShape.length != 3) {
+          throw new IllegalArgumentException("model (cnn) needs image samples of shape {channels, height, width}, "
+              + "but the data has samples of shape " + java.util.Arrays.toString(sampleShape) + "; use --model mlp");
+        }
+        return new SequentialBlock()
+            .add(conv(32)).add(BatchNorm.builder().build()).add(Activation::relu).add(Pool.maxPool2dBlock(new Shape(2, 2)))
+            .add(conv(64)).add(BatchNorm.builder().build()).add(Activation::relu).add(Pool.maxPool2dBlock(new Shape(2, 2)))
+            .add(Blocks.batchFlattenBlock())
+            .add(Linear.builder().setUnits(128).build())
+            .add(Activation::relu)
+            .add(Linear.builder().setUnits(classes).build());
+      default:
+        throw new IllegalArgumentException("model (" + name + ") must be one of " + String.join(", ", NAMES));
+    }
+  }
+
+  private static Conv2d conv(int filters) {
+    return Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(filters).build();
+  }
+
+  /** The input shape of a batch of {@code batchSize} samples. */
+  public static Shape inputShape(int batchSize, int[] sampleShape) {
+    long[] dims = new long[sampleShape.length + 1];
+    dims[0] = batchSize;
+    for (int i = 0; i < sampleShape.length; i++) {
+      dims[i + 1] = sampleShape[i];
+    }
+    return new Shape(dims);
+  }
+}
