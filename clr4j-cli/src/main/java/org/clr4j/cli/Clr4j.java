@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
     // Register every subcommand here, and only here. Each is a class of its own in org.clr4j.cli.
     subcommands = {
         ScheduleCommand.class,
+        FindCommand.class,
     })
 public final class Clr4j implements Runnable {
   /** Exit code of a usage error: a bad option or argument, or an {@link IllegalArgumentException}. */

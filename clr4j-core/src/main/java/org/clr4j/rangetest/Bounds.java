@@ -79,6 +79,18 @@ public record Bounds(double lower, double upper) {
     return Schedules.oneCycle().maxLr(upper).totalSteps(totalSteps).divFactor(div).build();
   }
 
+  /**
+   * These bounds to {@code digits} significant digits, e.g. 9.999999999999998e-4 to 1e-3: a range test cannot tell
+   * rates closer than a few percent apart, and round numbers make readable specs.
+   */
+  public Bounds rounded(int digits) {
+    Checks.atLeast("digits", digits, 1);
+    java.math.MathContext mc = new java.math.MathContext(digits);
+    double lo = new java.math.BigDecimal(lower).round(mc).doubleValue();
+    double hi = new java.math.BigDecimal(upper).round(mc).doubleValue();
+    return new Bounds(lo, Math.max(lo, hi));
+  }
+
   @Override
   public String toString() {
     return Checks.format(lower) + ".." + Checks.format(upper);

@@ -104,4 +104,14 @@ class BoundsTest {
     assertEquals(s.upper(), clr.valueAt(400), 1e-15);
     assertParsesBack(clr);
   }
+
+  @Test
+  void roundedKeepsTwoSignificantDigitsAndTheOrder() {
+    Bounds b = new Bounds(2.4999e-4, 9.999999999999998e-4).rounded(2);
+    assertEquals(2.5e-4, b.lower(), 0.0);
+    assertEquals(1e-3, b.upper(), 0.0);
+    Bounds close = new Bounds(0.0123, 0.0124).rounded(1);
+    assertEquals(0.01, close.lower(), 0.0);
+    assertEquals(0.01, close.upper(), 0.0);
+  }
 }

@@ -1,0 +1,115 @@
+package org.clr4j.cli;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.clr4j.rangetest.RangePoint;
+import org.clr4j.rangetest.RangeTestResult;
+import org.clr4j.rangetest.Suggestion;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** The PNG charts of the find, train and demo commands. */
+final class Charts {
+  static final Color[] PALETTE = {new Color(0x1F77B4), new Color(0xD62728), new Color(0x2CA02C),
+      new Color(0xFF7F0E), new Color(0x9467BD), new Color(0x8C564B), new Color(0x17BECF)};
+
+  private Charts() {}
+
+  static XYChart chart(String title, String xTitle, String yTitle) {
+    XYChart chart = new XYChartBuilder().width(1000).height(560).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle)
+        .build();
+    org.knowm.xchart.style.XYStyler s = chart.getStyler();
+    s.setLegendPosition(Styler.LegendPosition.OutsideS);
+    s.setLegendLayout(Styler.LegendLayout.Horizontal);
+    s.setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setPlotGridLinesColor(new Color(0xE0E0E0));
+    s.setAntiAlias(true);
+    s.setChartTitleFont(s.getChartTitleFont().deriveFont(13f));
+    chart.getStyler().setMarkerSize(5);
+    return chart;
+  }
+
+  static XYSeries line(XYChart chart, String name, double[] x, double[] y, Color color, int axis) {
+    XYSeries series = chart.addSeries(name, x, y);
+    series.setMarker(SeriesMarkers.NONE);
+    series.setLineColor(color);
+    series.setLineWidth(1.5f);
+    series.setYAxisGroup(axis);
+    return series;
+  }
+
+  static void save(XYChart chart, Path file) throws IOException {
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /**
+   * Raw and smoothed loss against lr (log axis), held-out accuracy on the right axis, and the chosen bounds as
+   * vertical lines.
+   */
+  static void rangeTest(RangeTestResult result, Suggestion chosen, String title, Path file) throws IOException {
+    List<RangePoint> points = result.points();
+    List<double[]> raw = new ArrayList<>();
+    double first = Double.NaN;
+    double lowest = Double.POSITIVE_INFINITY;
+    for (RangePoint p : points) {
+      if (Double.isFinite(p.loss())) {
+        raw.add(new double[] {p.lr(), p.loss(), p.smoothedLoss()});
+        if (Double.isNaN(first)) {
+          first = p.smoothedLoss();
+        }
+        lowest = Math.min(lowest, p.loss());
+      }
+    }
+    XYChart chart = chart(title, "learning rate (log scale)", "loss");
+    chart.getStyler().setXAxisLogarithmic(true);
+    double top = Double.isNaN(first) ? 1 : first * 1.6;
+    chart.getStyler().setYAxisMax(0, top);
+    chart.getStyler().setYAxisMin(0, 0.0);
+    double[] lr = raw.stream().mapToDouble(a -> a[0]).toArray();
+    double[] loss = raw.stream().mapToDouble(a -> Math.min(a[1], top)).toArray();
+    double[] smooth = raw.stream().mapToDouble(a -> Math.min(a[2], top)).toArray();
+    if (lr.length > 0) {
+      line(chart, "loss", lr, loss, new Color(0xA6C8E6), 0);
+      line(chart, "smoothed loss", lr, smooth, PALETTE[0], 0).setLineWidth(2.2f);
+    }
+    double[] accLr = points.stream().filter(RangePoint::hasAccuracy).mapToDouble(RangePoint::lr).toArray();
+    double[] acc = points.stream().filter(RangePoint::hasAccuracy).mapToDouble(RangePoint::accuracy).toArray();
+    if (acc.length > 0) {
+      XYSeries a = chart.addSeries("held-out accuracy", accLr, acc);
+      a.setYAxisGroup(1);
+      a.setLineColor(PALETTE[2]);
+      a.setMarkerColor(PALETTE[2]);
+      a.setMarker(SeriesMarkers.CIRCLE);
+      chart.setYAxisGroupTitle(1, "accuracy");
+      chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+      chart.getStyler().setYAxisMin(1, 0.0);
+      chart.getStyler().setYAxisMax(1, 1.0);
+    }
+    if (chosen != null && lr.length > 0) {
+      bound(chart, "lower bound " + fmt(chosen.lower()), chosen.lower(), top, PALETTE[3]);
+      bound(chart, "upper bound " + fmt(chosen.upper()), chosen.upper(), top, PALETTE[1]);
+    }
+    save(chart, file);
+  }
+
+  private static void bound(XYChart chart, String name, double x, double top, Color color) {
+    XYSeries s = chart.addSeries(name, new double[] {x, x}, new double[] {0, top});
+    s.setMarker(SeriesMarkers.NONE);
+    s.setLineColor(color);
+    s.setLineWidth(2f);
+    s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f));
+    s.setYAxisGroup(0);
+  }
+
+  static String fmt(double v) {
+    return String.format(java.util.Locale.ROOT, "%.3g", v);
+  }
+}

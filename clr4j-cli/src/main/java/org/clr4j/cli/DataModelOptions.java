@@ -1,0 +1,84 @@
+package org.clr4j.cli;
+
+import java.nio.file.Path;
+import org.clr4j.Checks;
+import org.clr4j.data.DataSources;
+import org.clr4j.data.TrainTest;
+import org.clr4j.djl.model.ReferenceModels;
+import org.clr4j.djl.train.OptimizerConfig;
+import picocli.CommandLine.Option;
+
+/** The options every training command shares: data, model, optimizer, batch size, seed, threads. */
+final class DataModelOptions {
+  @Option(names = "--data", paramLabel = "SOURCE", defaultValue = "fashion-mnist-small",
+      description = "fashion-mnist (full, 60k/10k: --data-dir, ~/.clr4j/datasets, /usr/share/datasets/fashion-mnist, "
+          + "then download), fashion-mnist-small (embedded 10k/2k subset, offline) or csv:PATH (see docs/DATA.md). "
+          + "Default: ${DEFAULT-VALUE}.")
+  String data;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where to look first for the Fashion-MNIST files.")
+  Path dataDir;
+
+  @Option(names = "--model", paramLabel = "NAME", defaultValue = "mlp",
+      description = "mlp (784-256-128-10) or cnn (2×conv3×3+BN+pool, FC 128). Default: ${DEFAULT-VALUE}.")
+  String model;
+
+  @Option(names = "--optimizer", paramLabel = "KIND", defaultValue = "sgd",
+      description = "sgd, nesterov, adam or adamw. Default: ${DEFAULT-VALUE} (momentum 0.9, weight decay 5e-4).")
+  String optimizer;
+
+  @Option(names = "--momentum", paramLabel = "M",
+      description = "Momentum (Adam: beta1) where the schedule sets none. Default: 0.9.")
+  Double momentum;
+
+  @Option(names = "--weight-decay", paramLabel = "WD",
+      description = "Weight decay. Default: 5e-4 for sgd/nesterov, 0 for adam, 0.01 for adamw.")
+  Double weightDecay;
+
+  @Option(names = "--clip", paramLabel = "C", defaultValue = "0",
+      description = "Clip each gradient element to [-C, C]; 0 for none. Default: ${DEFAULT-VALUE}.")
+  double clip;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Default: ${DEFAULT-VALUE}.")
+  int batchSize;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+      description = "Seeds initialization and data order. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Compute threads (runs with the same seed and threads give identical results). "
+          + "Default: the number of cores.")
+  Integer threads;
+
+  /** Validates the options and applies the thread count; must run before the engine is first used. */
+  void validate() {
+    if (!ReferenceModels.NAMES.contains(model)) {
+      throw new IllegalArgumentException("--model (" + model + ") must be one of "
+          + String.join(", ", ReferenceModels.NAMES));
+    }
+    optimizerConfig();
+    Checks.atLeast("--batch-size", batchSize, 1);
+    int n = threads == null ? Runtime.getRuntime().availableProcessors() : Checks.atLeast("--threads", threads, 1);
+    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
+    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+  }
+
+  OptimizerConfig optimizerConfig() {
+    if (!OptimizerConfig.KINDS.contains(optimizer)) {
+      throw new IllegalArgumentException("--optimizer (" + optimizer + ") must be one of "
+          + String.join(", ", OptimizerConfig.KINDS));
+    }
+    OptimizerConfig d = OptimizerConfig.defaults(optimizer);
+    return new OptimizerConfig(optimizer, momentum == null ? d.momentum() : momentum,
+        weightDecay == null ? d.weightDecay() : weightDecay, clip);
+  }
+
+  TrainTest load() {
+    return DataSources.parse(data, dataDir);
+  }
+
+  int threads() {
+    return Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads"));
+  }
+}

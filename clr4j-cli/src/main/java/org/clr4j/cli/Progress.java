@@ -1,0 +1,27 @@
+package org.clr4j.cli;
+
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** A progress bar on standard error, so standard output stays clean for results. */
+final class Progress implements AutoCloseable {
+  private final ProgressBar bar;
+
+  Progress(String task, long max, String unit) {
+    this.bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setUnit(" " + unit, 1)
+        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).showSpeed()
+        .setConsumer(new ConsoleProgressBarConsumer(System.err, 110)).continuousUpdate().build();
+  }
+
+  void stepTo(long n, String message) {
+    bar.stepTo(n);
+    bar.setExtraMessage(message);
+  }
+
+  @Override
+  public void close() {
+    bar.close();
+  }
+}
