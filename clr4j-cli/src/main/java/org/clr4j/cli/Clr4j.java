@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
         ScheduleCommand.class,
         FindCommand.class,
+        TrainCommand.class,
     })
 public final class Clr4j implements Runnable {
   /** Exit code of a usage error: a bad option or argument, or an {@link IllegalArgumentException}. */

@@ -69,13 +69,13 @@ public record Bounds(double lower, double upper) {
   }
 
   /**
-   * A 1cycle schedule over {@code totalSteps} peaking at the upper bound and starting at the lower one
-   * ({@code div = upper / lower}), with the builder's other defaults. Where the bounds are equal (no room to warm
-   * up) the start is PyTorch's {@code upper / 25}.
+   * A 1cycle schedule over {@code totalSteps} peaking at the upper bound and starting at the lower one or at
+   * PyTorch's {@code upper / 25}, whichever is lower ({@code div = max(25, upper / lower)}): 1cycle's warm-up
+   * starts well below the peak, and a lower bound only a few times below it would skip the warm-up.
    */
   public Schedule oneCycle(long totalSteps) {
     Checks.atLeast("totalSteps", totalSteps, 2);
-    double div = upper > lower ? upper / lower : 25;
+    double div = Math.max(25, upper / lower);
     return Schedules.oneCycle().maxLr(upper).totalSteps(totalSteps).divFactor(div).build();
   }
 

@@ -5,7 +5,9 @@ public enum SuggestionMethod {
   /** Upper bound where the smoothed loss falls fastest against log10(lr). */
   STEEPEST(new SteepestSuggester()),
   /** Upper bound a tenth of the learning rate at the smoothed loss's minimum. */
-  MIN_DIV_10(new MinimumSuggester()),
+  MIN_DIV_10(10),
+  /** Upper bound the learning rate at the smoothed loss's minimum: the largest rate at which the loss still falls. */
+  MINIMUM(1),
   /** Upper bound part-way along the longest descending valley of the smoothed loss, as fastai's {@code valley}. */
   VALLEY(new ValleySuggester()),
   /** Smith's rule: bounds where held-out accuracy starts to rise and where it stops rising, turns ragged or falls. */
@@ -22,6 +24,10 @@ public enum SuggestionMethod {
 
   SuggestionMethod(Suggester suggester) {
     this.suggester = suggester;
+  }
+
+  SuggestionMethod(double divisor) {
+    this.suggester = new MinimumSuggester(this, divisor);
   }
 
   Suggester suggester() {

@@ -88,10 +88,13 @@ class BoundsTest {
   }
 
   @Test
-  void oneCyclePeaksAtTheUpperBoundAndStartsAtTheLower() {
+  void oneCyclePeaksAtTheUpperBoundAndStartsAtTheLowerOrUpperOver25() {
     Schedule s = BOUNDS.oneCycle(1000);
-    assertTrue(s.toString().startsWith("onecycle(max=0.006, total=1000, pct=0.3, div=6,"), s.toString());
-    assertEquals(0.001, s.valueAt(0), 1e-12);
+    assertTrue(s.toString().startsWith("onecycle(max=0.006, total=1000, pct=0.3, div=25,"), s.toString());
+    assertEquals(0.006 / 25, s.valueAt(0), 1e-12);
+    Schedule wide = new Bounds(1e-4, 0.01).oneCycle(1000);
+    assertTrue(wide.toString().contains("div=100,"), wide.toString());
+    assertEquals(1e-4, wide.valueAt(0), 1e-12);
     assertParsesBack(s);
     Schedule equal = new Bounds(0.01, 0.01).oneCycle(1000);
     assertTrue(equal.toString().contains("div=25,"), equal.toString());
