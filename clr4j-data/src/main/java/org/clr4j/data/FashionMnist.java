@@ -3,10 +3,8 @@ package org.clr4j.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,7 +170,7 @@ public final class FashionMnist {
       return this;
     }
 
-    /** Connect and response timeout of a download (default 60 s). */
+    /** Connect timeout, and the longest a download may stall without receiving data (default 60 s). */
     public Options timeout(Duration timeout) {
       Checks.notNull("timeout", timeout);
       if (timeout.isNegative() || timeout.isZero()) {
@@ -413,21 +411,24 @@ public final class FashionMnist {
     try {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, "." + spec.gzName() + ".", ".part");
-      HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-          .connectTimeout(o.timeout).build();
-      HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(o.timeout).GET().build();
-      HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      // HttpURLConnection rather than java.net.http.HttpClient: its read timeout also bounds a stalled body,
+      // where HttpClient's request timeout ends once the headers have arrived.
+      HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+      connection.setConnectTimeout(timeoutMillis(o.timeout));
+      connection.setReadTimeout(timeoutMillis(o.timeout));
+      connection.setInstanceFollowRedirects(true);
       MessageDigest sha = sha256Digest();
-      long total;
       long received = 0;
-      try (InputStream in = response.body()) {
-        if (response.statusCode() != 200) {
-          throw new DatasetException("download of " + url + " failed: HTTP " + response.statusCode()
-              + " from the server; nothing was saved in " + dir);
+      try {
+        int status = connection.getResponseCode();
+        if (status != HttpURLConnection.HTTP_OK) {
+          throw new DatasetException("download of " + url + " failed: HTTP " + status + " from the server; "
+              + "nothing was saved in " + dir);
         }
-        total = response.headers().firstValueAsLong("Content-Length").orElse(spec.gzSize());
+        long length = connection.getContentLengthLong();
+        long total = length >= 0 ? length : spec.gzSize();
         o.progress.update(spec.gzName(), 0, total);
-        try (OutputStream out = Files.newOutputStream(tmp)) {
+        try (InputStream in = connection.getInputStream(); OutputStream out = Files.newOutputStream(tmp)) {
           byte[] buf = new byte[1 << 16];
           for (int n; (n = in.read(buf)) >= 0; ) {
             out.write(buf, 0, n);
@@ -436,6 +437,8 @@ public final class FashionMnist {
             o.progress.update(spec.gzName(), received, total);
           }
         }
+      } finally {
+        connection.disconnect();
       }
       String actual = HexFormat.of().formatHex(sha.digest());
       if (!actual.equals(spec.gzSha256())) {
@@ -453,9 +456,6 @@ public final class FashionMnist {
     } catch (IOException e) {
       throw new DatasetException("download of " + url + " into " + dir + " failed: "
           + (e.getMessage() == null ? e.toString() : e.getMessage()) + "; nothing was saved", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DatasetException("download of " + url + " was interrupted; nothing was saved", e);
     } finally {
       if (tmp != null) {
         try {
@@ -465,6 +465,10 @@ public final class FashionMnist {
         }
       }
     }
+  }
+
+  private static int timeoutMillis(Duration d) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
   }
 
   private String fileNames() {
