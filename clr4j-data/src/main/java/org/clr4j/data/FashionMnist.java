@@ -9,6 +9,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -445,6 +446,12 @@ public final class FashionMnist {
         throw new DatasetException("download of " + url + " is not the official " + spec.gzName() + ": got "
             + received + " bytes (expected " + spec.gzSize() + ") with SHA-256 " + actual + ", expected "
             + spec.gzSha256() + "; nothing was saved in " + dir);
+      }
+      try {
+        // Temporary files are created owner-only; a cache file is ordinary data that others may read.
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // Not a POSIX file system: keep its defaults.
       }
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
