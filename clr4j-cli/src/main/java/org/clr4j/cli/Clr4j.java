@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
         ScheduleCommand.class,
         FindCommand.class,
         TrainCommand.class,
+        DemoCommand.class,
     })
 public final class Clr4j implements Runnable {
   /** Exit code of a usage error: a bad option or argument, or an {@link IllegalArgumentException}. */
