@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
         FindCommand.class,
         TrainCommand.class,
         DemoCommand.class,
+        BenchCommand.class,
     })
 public final class Clr4j implements Runnable {
   /** Exit code of a usage error: a bad option or argument, or an {@link IllegalArgumentException}. */

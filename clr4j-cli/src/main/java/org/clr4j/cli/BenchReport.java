@@ -1,0 +1,340 @@
+package org.clr4j.cli;
+
+import java.awt.BasicStroke;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The bench's summary: per model, the time-to-accuracy table (epochs and seconds to reach the best fixed-rate
+ * accuracy, the speed-up over the fixed rate, final accuracy over seeds, throughput), the fixed-rate grid, the
+ * PyTorch comparison, and the files: markdown, CSV and the accuracy plots.
+ */
+final class BenchReport {
+  private BenchReport() {}
+
+  /** One model's runs, grouped as the table shows them. */
+  static final class ModelRuns {
+    final String model;
+    BenchStore.Result rangeTest;
+    Double bestLr;
+    /** The grid, one run per rate (first seed), in grid order. */
+    final List<BenchStore.Result> grid = new ArrayList<>();
+    /** Table rows in order: label to the runs of every seed. */
+    final Map<String, List<BenchStore.Result>> rows = new LinkedHashMap<>();
+
+    ModelRuns(String model) {
+      this.model = model;
+    }
+  }
+
+  /** A table row's statistics. NaN where undefined (e.g. no seed reached the target). */
+  record Row(String label, String framework, String schedule, int epochs, int seeds, int reached,
+      double epochsToTarget, double secondsToTarget, double speedup, double accuracyMean, double accuracySd,
+      double samplesPerSecond, int diverged) {}
+
+  /** The target: the mean over seeds of the best fixed rate's best-epoch accuracy; NaN without a fixed run. */
+  static double target(ModelRuns m) {
+    List<BenchStore.Result> fixed = m.rows.get(fixedLabel(m));
+    if (fixed == null || fixed.isEmpty()) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    int n = 0;
+    for (BenchStore.Result r : fixed) {
+      double best = r.bestAccuracy();
+      if (!Double.isNaN(best)) {
+        sum += best;
+        n++;
+      }
+    }
+    return n == 0 ? Double.NaN : sum / n;
+  }
+
+  static String fixedLabel(ModelRuns m) {
+    return m.bestLr == null ? "fixed" : "fixed lr " + Charts.fmt(m.bestLr);
+  }
+
+  /** The rows of one model's table; the first is the best fixed rate, the reference of the speed-up. */
+  static List<Row> rows(ModelRuns m) {
+    double target = target(m);
+    List<Row> rows = new ArrayList<>();
+    double fixedEpochs = Double.NaN;
+    for (Map.Entry<String, List<BenchStore.Result>> e : m.rows.entrySet()) {
+      Row row = row(e.getKey(), e.getValue(), target, fixedEpochs);
+      if (rows.isEmpty()) {
+        fixedEpochs = row.epochsToTarget();
+        row = row(e.getKey(), e.getValue(), target, fixedEpochs);
+      }
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  /**
+   * Statistics over the seeds' runs: epochs (and training seconds) until the first epoch whose test accuracy
+   * reaches {@code target}, averaged over the seeds that reach it; final accuracy mean and sample standard
+   * deviation; mean throughput. Diverged runs count in {@code diverged} and nowhere else.
+   */
+  static Row row(String label, List<BenchStore.Result> runs, double target, double fixedEpochs) {
+    double epochSum = 0;
+    double secondSum = 0;
+    int reached = 0;
+    List<Double> finals = new ArrayList<>();
+    double speedSum = 0;
+    int speedN = 0;
+    int diverged = 0;
+    for (BenchStore.Result r : runs) {
+      if (!"completed".equals(r.status)) {
+        diverged++;
+        continue;
+      }
+      for (BenchStore.Epoch e : r.epochResults) {
+        if (e.testAccuracy >= target) {
+          epochSum += e.epoch;
+          secondSum += e.trainSeconds;
+          reached++;
+          break;
+        }
+      }
+      finals.add(r.finalAccuracy());
+      if (Double.isFinite(r.samplesPerSecond)) {
+        speedSum += r.samplesPerSecond;
+        speedN++;
+      }
+    }
+    double mean = finals.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    double sd = Double.NaN;
+    if (finals.size() >= 2) {
+      double ss = 0;
+      for (double f : finals) {
+        ss += (f - mean) * (f - mean);
+      }
+      sd = Math.sqrt(ss / (finals.size() - 1));
+    }
+    double epochs = reached == 0 ? Double.NaN : epochSum / reached;
+    BenchStore.Result first = runs.isEmpty() ? null : runs.get(0);
+    return new Row(label, first == null ? "" : first.kind, first == null ? "" : first.schedule,
+        first == null ? 0 : first.epochs, runs.size(), reached, epochs,
+        reached == 0 ? Double.NaN : secondSum / reached, fixedEpochs / epochs, mean, sd,
+        speedN == 0 ? Double.NaN : speedSum / speedN, diverged);
+  }
+
+  /** The markdown summary of all models, ready to paste into docs/BENCHMARKS.md. */
+  static String markdown(List<ModelRuns> models, String header) {
+    StringBuilder b = new StringBuilder();
+    b.append(header);
+    for (ModelRuns m : models) {
+      double target = target(m);
+      b.append("\n### ").append(m.model);
+      if (!Double.isNaN(target)) {
+        b.append(String.format(Locale.ROOT, " — target %.2f%% (best fixed rate's best epoch, mean over seeds)",
+            100 * target));
+      }
+      b.append("\n\n");
+      if (m.rangeTest != null) {
+        b.append("Range test (").append(m.rangeTest.method).append("): bounds ").append(Charts.fmt(m.rangeTest.lower))
+            .append(" .. ").append(Charts.fmt(m.rangeTest.upper)).append(", used by the cyclic policies and 1cycle.\n\n");
+      }
+      List<Row> rows = rows(m);
+      b.append("| policy | schedule | epochs | epochs to target | seconds to target | speed-up vs fixed | "
+          + "final accuracy | samples/s |\n|---|---|--:|--:|--:|--:|--:|--:|\n");
+      for (Row r : rows) {
+        b.append("| ").append(r.label()).append(" | `").append(r.schedule()).append("` | ").append(r.epochs())
+            .append(" | ").append(toTarget(r, r.epochsToTarget(), "%.1f")).append(" | ")
+            .append(toTarget(r, r.secondsToTarget(), "%.0f")).append(" | ")
+            .append(Double.isFinite(r.speedup()) ? String.format(Locale.ROOT, "%.2f×", r.speedup()) : "—")
+            .append(" | ").append(accuracy(r.accuracyMean(), r.accuracySd()))
+            .append(r.diverged() > 0 ? " (" + r.diverged() + " diverged)" : "").append(" | ")
+            .append(Double.isFinite(r.samplesPerSecond()) ? String.format(Locale.ROOT, "%,.0f", r.samplesPerSecond())
+                : "—")
+            .append(" |\n");
+      }
+      String comparison = pytorchComparison(rows);
+      if (comparison != null) {
+        b.append('\n').append(comparison).append('\n');
+      }
+      if (!m.grid.isEmpty()) {
+        b.append("\nFixed-rate grid (seed ").append(m.grid.get(0).seed).append(", ").append(m.grid.get(0).epochs)
+            .append(" epochs):\n\n| lr | best accuracy (epoch) | final accuracy |\n|--:|--:|--:|\n");
+        for (BenchStore.Result r : m.grid) {
+          int bestEpoch = 0;
+          double best = Double.NaN;
+          for (BenchStore.Epoch e : r.epochResults) {
+            if (Double.isNaN(best) || e.testAccuracy > best) {
+              best = e.testAccuracy;
+              bestEpoch = e.epoch;
+            }
+          }
+          b.append("| ").append(Charts.fmt(r.lr)).append(m.bestLr != null && m.bestLr.equals(r.lr) ? " (best)" : "")
+              .append(" | ").append(Double.isNaN(best) ? "—" : String.format(Locale.ROOT, "%.2f%% (%d)", 100 * best,
+                  bestEpoch))
+              .append(" | ").append("completed".equals(r.status)
+                  ? String.format(Locale.ROOT, "%.2f%%", 100 * r.finalAccuracy()) : r.status).append(" |\n");
+        }
+      }
+    }
+    return b.toString();
+  }
+
+  /**
+   * clr4j's and PyTorch's 1cycle side by side: accuracy parity when the means differ by at most twice the larger
+   * seed standard deviation, and the throughput ratio clr4j / PyTorch. Null when there is no PyTorch row.
+   */
+  static String pytorchComparison(List<Row> rows) {
+    Row clr = null;
+    Row pt = null;
+    for (Row r : rows) {
+      if ("pytorch".equals(r.framework())) {
+        pt = r;
+      } else if (r.label().equals("1cycle")) {
+        clr = r;
+      }
+    }
+    if (clr == null || pt == null) {
+      return null;
+    }
+    double diff = clr.accuracyMean() - pt.accuracyMean();
+    double sd = Math.max(nanToZero(clr.accuracySd()), nanToZero(pt.accuracySd()));
+    String parity;
+    if (Double.isNaN(clr.accuracySd()) || Double.isNaN(pt.accuracySd())) {
+      parity = "parity not judged (one seed: no spread)";
+    } else {
+      parity = Math.abs(diff) <= 2 * sd ? "parity: yes (within 2 seed SDs)" : "parity: no (more than 2 seed SDs apart)";
+    }
+    return String.format(Locale.ROOT, "clr4j vs PyTorch, 1cycle, same spec: final accuracy %s vs %s "
+        + "(difference %+.2f points; %s); throughput clr4j / PyTorch = %.2f× (%,.0f vs %,.0f samples/s).",
+        accuracy(clr.accuracyMean(), clr.accuracySd()), accuracy(pt.accuracyMean(), pt.accuracySd()), 100 * diff,
+        parity, clr.samplesPerSecond() / pt.samplesPerSecond(), clr.samplesPerSecond(), pt.samplesPerSecond());
+  }
+
+  private static double nanToZero(double v) {
+    return Double.isNaN(v) ? 0 : v;
+  }
+
+  private static String toTarget(Row r, double value, String format) {
+    if (Double.isNaN(value)) {
+      return "not reached";
+    }
+    String s = String.format(Locale.ROOT, format, value);
+    return r.reached() < r.seeds() - r.diverged() ? s + " (" + r.reached() + "/" + r.seeds() + " seeds)" : s;
+  }
+
+  static String accuracy(double mean, double sd) {
+    if (Double.isNaN(mean)) {
+      return "—";
+    }
+    return Double.isNaN(sd) ? String.format(Locale.ROOT, "%.2f%%", 100 * mean)
+        : String.format(Locale.ROOT, "%.2f%% ± %.2f", 100 * mean, 100 * sd);
+  }
+
+  /** summary.csv: one line per table row of every model. */
+  static void writeSummaryCsv(List<ModelRuns> models, Path file) throws IOException {
+    StringBuilder b = new StringBuilder("model,policy,framework,schedule,epochs,seeds,diverged,seeds_reaching_target,"
+        + "target_accuracy,epochs_to_target,seconds_to_target,speedup_vs_fixed,final_accuracy_mean,"
+        + "final_accuracy_sd,samples_per_second\n");
+    for (ModelRuns m : models) {
+      double target = target(m);
+      for (Row r : rows(m)) {
+        b.append(m.model).append(',').append(r.label()).append(',').append(r.framework()).append(",\"")
+            .append(r.schedule()).append("\",").append(r.epochs()).append(',').append(r.seeds()).append(',')
+            .append(r.diverged()).append(',').append(r.reached()).append(',').append(num(target)).append(',')
+            .append(num(r.epochsToTarget())).append(',').append(num(r.secondsToTarget())).append(',')
+            .append(num(r.speedup())).append(',').append(num(r.accuracyMean())).append(',')
+            .append(num(r.accuracySd())).append(',').append(num(r.samplesPerSecond())).append('\n');
+      }
+    }
+    Files.writeString(file, b, StandardCharsets.UTF_8);
+  }
+
+  /** bench.csv: one line per epoch of every run (grid included). */
+  static void writeEpochCsv(List<BenchStore.Result> results, Path file) throws IOException {
+    StringBuilder b = new StringBuilder("model,framework,policy,lr,seed,schedule,status,epoch,test_accuracy,test_loss,"
+        + "train_loss,train_seconds,samples_per_second\n");
+    for (BenchStore.Result r : results) {
+      if ("range_test".equals(r.kind)) {
+        continue;
+      }
+      for (BenchStore.Epoch e : r.epochResults) {
+        b.append(r.model).append(',').append(r.kind).append(',').append(r.policy).append(',')
+            .append(r.lr == null ? "" : num(r.lr)).append(',').append(r.seed).append(",\"").append(r.schedule)
+            .append("\",").append(r.status).append(',').append(e.epoch).append(',').append(num(e.testAccuracy))
+            .append(',').append(num(e.testLoss)).append(',').append(num(e.trainLoss)).append(',')
+            .append(num(e.trainSeconds)).append(',').append(num(e.samplesPerSecond)).append('\n');
+      }
+    }
+    Files.writeString(file, b, StandardCharsets.UTF_8);
+  }
+
+  private static String num(double v) {
+    return Double.isNaN(v) ? "" : Double.toString(v);
+  }
+
+  /** Test accuracy against epoch for every row (mean over seeds), and the target as a dashed line. */
+  static void plot(ModelRuns m, Path file) throws IOException {
+    XYChart chart = Charts.chart("Test accuracy — " + m.model + " (mean over seeds)", "epoch", "test accuracy");
+    int colour = 0;
+    int maxEpoch = 1;
+    double lowest = 1;
+    for (Map.Entry<String, List<BenchStore.Result>> e : m.rows.entrySet()) {
+      double[][] curve = meanCurve(e.getValue());
+      if (curve[0].length == 0) {
+        continue;
+      }
+      XYSeries s = chart.addSeries(e.getKey(), curve[0], curve[1]);
+      s.setLineColor(Charts.PALETTE[colour % Charts.PALETTE.length]);
+      s.setMarkerColor(Charts.PALETTE[colour % Charts.PALETTE.length]);
+      s.setMarker(SeriesMarkers.CIRCLE);
+      if ("pytorch".equals(e.getValue().get(0).kind)) {
+        s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f},
+            0f));
+      }
+      colour++;
+      maxEpoch = Math.max(maxEpoch, (int) curve[0][curve[0].length - 1]);
+      for (double a : curve[1]) {
+        lowest = Math.min(lowest, a);
+      }
+    }
+    double target = target(m);
+    if (!Double.isNaN(target)) {
+      XYSeries t = chart.addSeries(String.format(Locale.ROOT, "target %.2f%%", 100 * target),
+          new double[] {1, maxEpoch}, new double[] {target, target});
+      t.setMarker(SeriesMarkers.NONE);
+      t.setLineColor(java.awt.Color.GRAY);
+      t.setLineStyle(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {3f, 3f},
+          0f));
+    }
+    if (chart.getSeriesMap().isEmpty()) {
+      return;
+    }
+    // Early epochs of a bad run would squash the interesting top of the plot.
+    chart.getStyler().setYAxisMin(Math.max(lowest, Double.isNaN(target) ? lowest : target - 0.08) - 0.005);
+    Charts.save(chart, file);
+  }
+
+  /** Epochs 1..n and the mean accuracy over the completed runs, n being the shortest of them. */
+  static double[][] meanCurve(List<BenchStore.Result> runs) {
+    List<BenchStore.Result> ok = runs.stream().filter(r -> "completed".equals(r.status)).toList();
+    int n = ok.stream().mapToInt(r -> r.epochResults.size()).min().orElse(0);
+    double[] x = new double[n];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = i + 1;
+      double sum = 0;
+      for (BenchStore.Result r : ok) {
+        sum += r.epochResults.get(i).testAccuracy;
+      }
+      y[i] = sum / ok.size();
+    }
+    return new double[][] {x, y};
+  }
+}

@@ -1,0 +1,133 @@
+package org.clr4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.clr4j.rangetest.Bounds;
+import org.clr4j.schedule.Schedule;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** clr4j bench end to end on a sliver of the embedded data, its resume, its statistics and its bad options. */
+class BenchCommandTest {
+  private static final String[] TINY = {"bench", "--quick", "--train-samples", "800", "--test-samples", "200",
+      "--fixed-epochs", "2", "--epochs", "1", "--lrs", "0.01,0.1", "--no-pytorch", "--range-steps", "30",
+      "--eval-every", "0", "--threads", "1"};
+
+  private static String[] tiny(Path out) {
+    String[] args = java.util.Arrays.copyOf(TINY, TINY.length + 2);
+    args[TINY.length] = "--out";
+    args[TINY.length + 1] = out.toString();
+    return args;
+  }
+
+  @Test
+  void quickBenchWritesTableAndFilesAndASecondRunSkipsWhatFinished(@TempDir Path out) throws IOException {
+    ScheduleCommandTest.Result r = ScheduleCommandTest.run(tiny(out));
+    assertEquals(0, r.code(), r.err());
+    for (String row : new String[] {"| fixed lr ", "| step decay |", "| triangular2 |", "| exp_range |",
+        "| triangular + decay |", "| 1cycle |", "Fixed-rate grid"}) {
+      assertTrue(r.out().contains(row), row + " in " + r.out());
+    }
+    for (String f : new String[] {"results.jsonl", "summary.md", "summary.csv", "bench.csv", "bench.json",
+        "accuracy-mlp.png", "range-mlp/range-test.json"}) {
+      assertTrue(Files.exists(out.resolve(f)), f);
+    }
+    // 1 range test + 2 grid rates + 5 policies, one line each; no checkpoint left behind.
+    assertEquals(8, Files.readAllLines(out.resolve("results.jsonl")).size());
+    assertFalse(Files.list(out.resolve("checkpoints")).findAny().isPresent());
+    // Per-epoch CSV: header + 2 rates × 2 epochs + 5 policies × 1 epoch.
+    assertEquals(1 + 4 + 5, Files.readAllLines(out.resolve("bench.csv")).size());
+    String json = Files.readString(out.resolve("bench.json"));
+    for (String key : new String[] {"\"command\": \"bench\"", "\"environment\"", "\"summary\"", "\"results\"",
+        "\"test_accuracy\"", "\"samples_per_second\"", "\"best_fixed_lr\""}) {
+      assertTrue(json.contains(key), key);
+    }
+
+    ScheduleCommandTest.Result again = ScheduleCommandTest.run(tiny(out));
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("skipped 8 finished configuration(s)"), again.out());
+    assertFalse(again.out().contains("  mlp fixed lr"), "nothing is trained again: " + again.out());
+    assertEquals(8, Files.readAllLines(out.resolve("results.jsonl")).size());
+    assertEquals(table(r.out()), table(again.out()), "the resumed report is the same report");
+  }
+
+  /** The markdown table rows of a bench's output. */
+  private static List<String> table(String out) {
+    return out.lines().filter(l -> l.startsWith("| ")).toList();
+  }
+
+  @Test
+  void rowStatisticsCountEpochsToTargetOverTheSeedsThatReachIt() {
+    BenchStore.Result a = run(0.80, 0.85, 0.90);
+    BenchStore.Result b = run(0.80, 0.88, 0.89);
+    BenchReport.Row row = BenchReport.row("p", List.of(a, b), 0.85, 4.0);
+    assertEquals(2, row.reached());
+    assertEquals(2.0, row.epochsToTarget(), 1e-12); // epochs 2 and 2
+    assertEquals(2.0, row.speedup(), 1e-12);        // 4 / 2
+    assertEquals(0.895, row.accuracyMean(), 1e-12);
+    assertEquals(Math.sqrt(2) * 0.005, row.accuracySd(), 1e-12);
+    BenchReport.Row none = BenchReport.row("q", List.of(run(0.5, 0.6)), 0.85, 4.0);
+    assertEquals(0, none.reached());
+    assertTrue(Double.isNaN(none.epochsToTarget()));
+    assertTrue(Double.isNaN(none.accuracySd()), "one seed has no spread");
+    BenchStore.Result diverged = run(0.9);
+    diverged.status = "diverged";
+    BenchReport.Row partial = BenchReport.row("d", List.of(a, diverged), 0.85, 4.0);
+    assertEquals(1, partial.diverged());
+    assertEquals(0.90, partial.accuracyMean(), 1e-12);
+  }
+
+  private static BenchStore.Result run(double... accuracies) {
+    BenchStore.Result r = new BenchStore.Result();
+    r.kind = "clr4j";
+    r.status = "completed";
+    r.samplesPerSecond = 1000;
+    for (int i = 0; i < accuracies.length; i++) {
+      r.epochResults.add(new BenchStore.Epoch(i + 1, accuracies[i], 0.5, 0.5, 10.0 * (i + 1), 1000));
+    }
+    r.epochs = accuracies.length;
+    return r;
+  }
+
+  @Test
+  void policiesGetTheirSchedules() {
+    Bounds b = new Bounds(0.01, 0.1);
+    assertEquals(Schedule.parse("step(lr=0.05, every=34, gamma=0.1)"), BenchCommand.schedule("step", b, 0.05, 20, 100));
+    Schedule decayed = BenchCommand.schedule("triangular_decay", b, 0.05, 10, 100);
+    assertTrue(decayed.toString().startsWith("triangular(base=0.01, max=0.1"), decayed.toString());
+    assertEquals(0.001, decayed.valueAt(100), 1e-9); // the end of its one cycle: base × 0.1
+    assertEquals(0.1 * Math.pow(0.1, 0.5), decayed.valueAt(50), 1e-9); // the peak, half way: max × 0.1^(1/2)
+    assertTrue(BenchCommand.schedule("onecycle", b, 0.05, 10, 100).toString().startsWith("onecycle(max=0.1"));
+  }
+
+  @Test
+  void epochBudgetsParse() {
+    assertEquals(Map.of("mlp", 10, "cnn", 5), BenchCommand.parseEpochs(null, List.of("mlp", "cnn"), false));
+    assertEquals(Map.of("mlp", 3, "cnn", 3), BenchCommand.parseEpochs("3", List.of("mlp", "cnn"), false));
+    assertEquals(Map.of("mlp", 7, "cnn", 5), BenchCommand.parseEpochs("mlp=7", List.of("mlp", "cnn"), false));
+    assertThrows(IllegalArgumentException.class, () -> BenchCommand.parseEpochs("rnn=3", List.of("mlp"), false));
+    assertThrows(IllegalArgumentException.class, () -> BenchCommand.parseEpochs("0", List.of("mlp"), false));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--models=rnn", "--lrs=0.1,-1", "--seeds=0", "--epochs=mlp=0", "--fixed-epochs=0",
+      "--method=best", "--train-samples=3"})
+  void badOptionsExitWithCode2AndOneLine(String option, @TempDir Path out) {
+    ScheduleCommandTest.Result r = ScheduleCommandTest.run("bench", "--quick", "--no-pytorch", option, "--out",
+        out.toString());
+    assertEquals(2, r.code(), r.err());
+    assertEquals(1, r.errLines().length, r.err());
+    assertTrue(r.err().startsWith("clr4j: "), r.err());
+    assertFalse(Files.exists(out.resolve("results.jsonl")), "nothing ran");
+  }
+}
