@@ -40,7 +40,7 @@ for lr in "${lrs[@]}"; do
   best=$(/usr/bin/python3 -c "print(max($best, $a))")
   printf '| %s | %.2f%% | grid |\n' "$lr" "$(/usr/bin/python3 -c "print(100*$a)")"
 done
-for method in steepest min_div_10 minimum valley accuracy; do
+for method in steepest min_div_10 minimum divergence valley accuracy; do
   upper=$(/usr/bin/python3 - "$out/find/range-test.json" "$method" <<'PY'
 import json, sys
 from decimal import Decimal, Context

@@ -8,6 +8,8 @@ public enum SuggestionMethod {
   MIN_DIV_10(10),
   /** Upper bound the learning rate at the smoothed loss's minimum: the largest rate at which the loss still falls. */
   MINIMUM(1),
+  /** Upper bound a tenth of the learning rate at which the loss blows up. */
+  DIVERGENCE(new DivergenceSuggester()),
   /** Upper bound part-way along the longest descending valley of the smoothed loss, as fastai's {@code valley}. */
   VALLEY(new ValleySuggester()),
   /** Smith's rule: bounds where held-out accuracy starts to rise and where it stops rising, turns ragged or falls. */

@@ -52,6 +52,23 @@ class SuggestersTest {
   }
 
   @Test
+  void divergenceTakesATenthOfTheRateWhereTheLossBlowsUp() {
+    // loss ≈ 1 at its minimum; 1 + 2(x+1)² passes 4 at x = -1 + sqrt(1.5) ≈ 0.2247
+    double blowUp = Math.pow(10, -1 + Math.sqrt(1.5));
+    Suggestion s = clean().suggestion(SuggestionMethod.DIVERGENCE);
+    assertNear(blowUp / 10, s.upper(), 1.25, "upper");
+    assertEquals(s.upper() / 4, s.lower(), 1e-18);
+    assertTrue(s.reason().startsWith("loss blows up"), s.reason());
+    // A non-finite tail is a blow-up too: the suggestion is a tenth of the last finite rate.
+    RangeTestResult nan = TEST.run(CurveProbe.of(x -> x >= 0 ? Double.NaN : Curves.loss(x)));
+    assertNear(0.1, nan.suggestion(SuggestionMethod.DIVERGENCE).upper(), 1.25, "upper with NaN tail");
+    // A test that stops before the loss blows up cannot place it.
+    RangeTestResult early = RangeTest.builder().startLr(1e-6).endLr(0.1).build().run(CurveProbe.of(Curves::loss));
+    assertTrue(early.failures().get(SuggestionMethod.DIVERGENCE).contains("never blew up"),
+        early.failures().toString());
+  }
+
+  @Test
   void valleyLiesPartWayDownTheLongestDescent() {
     // the clean curve falls from the first analysed point (index 10) to its minimum
     int start = 10;
