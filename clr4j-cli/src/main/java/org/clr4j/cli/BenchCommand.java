@@ -234,7 +234,8 @@ final class BenchCommand implements Callable<Integer> {
 
     List<BenchReport.ModelRuns> all = new ArrayList<>(runs.values());
     String header = String.format(Locale.ROOT, "## clr4j bench: %s (%d train / %d test)%n%n"
-        + "SGD momentum 0.9, weight decay 5e-4, batch %d; seeds %s; %d thread(s) of %d cores; clr4j %s, %s; %s.%n"
+        + "SGD momentum 0.9, weight decay 5e-4, batch %d; seeds %s; %d thread(s) of %d cores; clr4j %s on DJL's %s "
+        + "engine; %s.%n"
         + "Target: the best fixed rate's best test accuracy (mean over seeds). Epochs and seconds to target: first "
         + "epoch reaching it (mean over the seeds that do), training time only. Speed-up: the fixed rate's epochs "
         + "to target ÷ the policy's.%n",
@@ -302,7 +303,8 @@ final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--pytorch-script (" + pytorchScript + ") is not a file");
     }
     range.method(); // a bad --method fails now, not after an hour
-    threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : Checks.atLeast("--threads", threads, 1);
+    threadCount = threads == null ? Runtime.getRuntime().availableProcessors()
+        : Checks.atLeast("--threads", threads, 1);
     options(modelList.get(0)).validate(); // applies the thread count before the engine starts
   }
 
@@ -710,7 +712,8 @@ final class BenchCommand implements Callable<Integer> {
 
   private static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }

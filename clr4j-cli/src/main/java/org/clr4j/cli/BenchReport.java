@@ -40,7 +40,7 @@ final class BenchReport {
   /** A table row's statistics. NaN where undefined (e.g. no seed reached the target). */
   record Row(String label, String framework, String schedule, int epochs, int seeds, int reached,
       double epochsToTarget, double secondsToTarget, double speedup, double accuracyMean, double accuracySd,
-      double samplesPerSecond, int diverged) {}
+      double samplesPerSecond, int diverged, String note) {}
 
   /** The target: the mean over seeds of the best fixed rate's best-epoch accuracy; NaN without a fixed run. */
   static double target(ModelRuns m) {
@@ -126,7 +126,7 @@ final class BenchReport {
     return new Row(label, first == null ? "" : first.kind, first == null ? "" : first.schedule,
         first == null ? 0 : first.epochs, runs.size(), reached, epochs,
         reached == 0 ? Double.NaN : secondSum / reached, fixedEpochs / epochs, mean, sd,
-        speedN == 0 ? Double.NaN : speedSum / speedN, diverged);
+        speedN == 0 ? Double.NaN : speedSum / speedN, diverged, first == null || first.note == null ? "" : first.note);
   }
 
   /** The markdown summary of all models, ready to paste into docs/BENCHMARKS.md. */
@@ -143,7 +143,8 @@ final class BenchReport {
       b.append("\n\n");
       if (m.rangeTest != null) {
         b.append("Range test (").append(m.rangeTest.method).append("): bounds ").append(Charts.fmt(m.rangeTest.lower))
-            .append(" .. ").append(Charts.fmt(m.rangeTest.upper)).append(", used by the cyclic policies and 1cycle.\n\n");
+            .append(" .. ").append(Charts.fmt(m.rangeTest.upper))
+            .append(", used by the cyclic policies and 1cycle.\n\n");
       }
       List<Row> rows = rows(m);
       b.append("| policy | schedule | epochs | epochs to target | seconds to target | speed-up vs fixed | "
@@ -211,9 +212,10 @@ final class BenchReport {
     } else {
       parity = Math.abs(diff) <= 2 * sd ? "parity: yes (within 2 seed SDs)" : "parity: no (more than 2 seed SDs apart)";
     }
-    return String.format(Locale.ROOT, "clr4j vs PyTorch, 1cycle, same spec: final accuracy %s vs %s "
+    return String.format(Locale.ROOT, "clr4j vs PyTorch (%s), 1cycle, same spec: final accuracy %s vs %s "
         + "(difference %+.2f points; %s); throughput clr4j / PyTorch = %.2f× (%,.0f vs %,.0f samples/s).",
-        accuracy(clr.accuracyMean(), clr.accuracySd()), accuracy(pt.accuracyMean(), pt.accuracySd()), 100 * diff,
+        pt.note(), accuracy(clr.accuracyMean(), clr.accuracySd()), accuracy(pt.accuracyMean(), pt.accuracySd()),
+        100 * diff,
         parity, clr.samplesPerSecond() / pt.samplesPerSecond(), clr.samplesPerSecond(), pt.samplesPerSecond());
   }
 
@@ -300,9 +302,7 @@ final class BenchReport {
       }
       colour++;
       maxEpoch = Math.max(maxEpoch, (int) curve[0][curve[0].length - 1]);
-      for (double a : curve[1]) {
-        lowest = Math.min(lowest, a);
-      }
+      lowest = Math.min(lowest, curve[1][curve[1].length - 1]);
     }
     double target = target(m);
     if (!Double.isNaN(target)) {
@@ -316,8 +316,9 @@ final class BenchReport {
     if (chart.getSeriesMap().isEmpty()) {
       return;
     }
-    // Early epochs of a bad run would squash the interesting top of the plot.
-    chart.getStyler().setYAxisMin(Math.max(lowest, Double.isNaN(target) ? lowest : target - 0.08) - 0.005);
+    // Every run's last epoch stays in view; the first epochs of a slow start may drop out of it, so that they do
+    // not squash the interesting top of the plot.
+    chart.getStyler().setYAxisMin(Math.max(0, Math.min(lowest, Double.isNaN(target) ? lowest : target) - 0.02));
     Charts.save(chart, file);
   }
 
