@@ -18,7 +18,9 @@ clr4j="$root/clr4j"
 mkdir -p "$out"
 common=(--data "$data" --model "$model" --batch-size "$batch" --seed 42)
 
-"$clr4j" find "${common[@]}" --epochs "$epochs" --out "$out/find" > "$out/find.txt" 2> /dev/null
+# Each step is skipped when its result exists, so an interrupted run continues where it stopped.
+[ -f "$out/find/range-test.json" ] || \
+  "$clr4j" find "${common[@]}" --epochs "$epochs" --out "$out/find" > "$out/find.txt" 2> /dev/null
 cat "$out/find.txt" >&2
 
 acc() { /usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['final_accuracy'])" "$1/run.json"; }

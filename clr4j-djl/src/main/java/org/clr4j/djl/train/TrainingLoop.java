@@ -35,7 +35,10 @@ public final class TrainingLoop {
     stopRequested = true;
   }
 
-  /** Runs from the start, or from the checkpoint in the config's directory when {@code resume} is set. */
+  /**
+   * Runs from the start, or from the checkpoint in the config's directory when {@code resume} is set (from the start
+   * when that directory holds no checkpoint yet).
+   */
   public TrainingResult run(TrainTest data, boolean resume) {
     if (resume && config.checkpointDir() == null) {
       throw new IllegalArgumentException("resume needs a checkpoint directory");
@@ -66,7 +69,8 @@ public final class TrainingLoop {
       long step = 0;
       StepLog log = new StepLog();
       List<EpochResult> epochs = new ArrayList<>();
-      if (resume) {
+      // A run killed before its first checkpoint has nothing to resume: it starts again from step 0.
+      if (resume && java.nio.file.Files.exists(dir.resolve(Checkpoint.FILE_NAME))) {
         Checkpoint.Restored restored = Checkpoint.read(dir, session, optimizer, config);
         step = restored.step();
         log = restored.log();

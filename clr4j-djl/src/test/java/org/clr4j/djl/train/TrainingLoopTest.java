@@ -91,6 +91,13 @@ class TrainingLoopTest {
   }
 
   @Test
+  void resumingBeforeTheFirstCheckpointStartsFromTheBeginning(@TempDir Path dir) {
+    TrainingResult r = new TrainingLoop(config(dir), null).run(data, true);
+    assertEquals(30, r.steps().size());
+    assertArrayEquals(losses(new TrainingLoop(config(null), null).run(data, false)), losses(r));
+  }
+
+  @Test
   void resumeRefusesACheckpointMadeWithOtherSettings(@TempDir Path dir) {
     new TrainingLoop(config(dir), null).run(data, false);
     TrainingConfig other = config(dir).withSchedule(Schedule.parse("onecycle(max=0.1, total=30)"));
