@@ -324,8 +324,9 @@ final class DemoCommand implements Callable<Integer> {
 
   /** The command line that reproduces this demo, as given (shell-quoted where needed). */
   private String reproduce() {
-    StringBuilder sb = new StringBuilder("clr4j demo");
-    for (String a : spec.commandLine().getParseResult().originalArgs()) {
+    StringBuilder sb = new StringBuilder("clr4j");
+    // The whole command line (picocli gives a subcommand the root's original arguments), "demo" included.
+    for (String a : spec.root().commandLine().getParseResult().originalArgs()) {
       sb.append(' ').append(a.matches("[A-Za-z0-9_./:=@%+,-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
     }
     return sb.toString();
