@@ -89,6 +89,14 @@ public final class TrainingSession implements AutoCloseable {
     return new TrainingSession(model, other, sampleShape, batchSize, false);
   }
 
+  /**
+   * How many NDArrays the model's manager tree holds now: constant from step to step when nothing leaks. For tests
+   * and diagnostics.
+   */
+  public int liveArrays() {
+    return model.getNDManager().getManagedArrays().size();
+  }
+
   /** The maximum batch size this session was built for. */
   public int batchSize() {
     return batchSize;

@@ -55,6 +55,24 @@ class TrainingLoopTest {
   }
 
   @Test
+  void memoryStaysFlatNoArrayOutlivesItsStep() {
+    try (TrainingSession s = TrainingSession.create("cnn", data.train(), 32,
+        OptimizerConfig.defaults("sgd").create(Schedule.parse("onecycle(max=0.05, total=40)"), 0), 1)) {
+      int[] order = new org.clr4j.data.EpochOrder(data.train().size(), 1).order(0);
+      for (int i = 0; i < 3; i++) {
+        s.trainStep(data.train(), order, i * 32, 32);
+      }
+      s.evaluate(data.test(), 100);
+      int afterWarmUp = s.liveArrays();
+      for (int i = 3; i < 15; i++) {
+        s.trainStep(data.train(), order, i * 32, 32);
+      }
+      s.evaluate(data.test(), 100);
+      assertEquals(afterWarmUp, s.liveArrays(), "arrays held by the model's managers");
+    }
+  }
+
+  @Test
   void seededRunsAreIdentical() {
     TrainingResult a = new TrainingLoop(config(null), null).run(data, false);
     TrainingResult b = new TrainingLoop(config(null), null).run(data, false);
