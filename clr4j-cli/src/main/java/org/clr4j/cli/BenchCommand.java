@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
  * {@code clr4j bench}: the policies of Smith's CLR and 1cycle papers against the best fixed learning rate, on full
  * Fashion-MNIST, per model, over several seeds; optionally beside PyTorch running the same 1cycle configuration.
  */
-@Command(name = "bench", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
     description = {
         "Benchmarks the schedules: for each model, a range test (bounds for the cyclic policies and 1cycle), a grid "
             + "of fixed learning rates, then the best fixed rate, step decay, triangular2, exp_range, triangular "
