@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.clr4j.Checks;
 import org.clr4j.data.TrainTest;
 import org.clr4j.djl.record.RunRecord;
@@ -273,7 +275,7 @@ final class DemoReport {
     }
     h.append("</table>\n<ul>\n<li><b>fixed lr</b>: ").append(esc(fixedLrRule)).append(".</li>\n")
         .append("<li><b>triangular2</b> (Smith 2017): between the bounds, a whole number of cycles in the budget, "
-            + "the amplitude halving each cycle, ending at the lower bound.</li>\n")
+            + "the amplitude halving each cycle, ending at the lower bound").append(cycles()).append(".</li>\n")
         .append("<li><b>1cycle</b> (Smith &amp; Topin 2018): warm-up to the upper bound, then annealing far below "
             + "the lower one; as in PyTorch's OneCycleLR it also cycles momentum inversely (see its spec). The "
             + "other two runs use the optimizer's constant momentum.</li>\n</ul>\n");
@@ -304,6 +306,18 @@ final class DemoReport {
         + "--threads (here ").append(common.threads()).append(") compute the same numbers; timings vary.</p>\n");
     h.append("</body>\n</html>\n");
     return h.toString();
+  }
+
+  /** How many cycles the triangular2 run made, read from its spec ({@code up=} steps per half cycle). */
+  private String cycles() {
+    Matcher m = Pattern.compile("up=(\\d+)").matcher(runs.get(1).schedule.toString());
+    if (!m.find()) {
+      return "";
+    }
+    long up = Long.parseLong(m.group(1));
+    long cycles = perEpoch * epochs / (2 * up);
+    return "; here " + cycles + " cycle(s) of " + 2 * up + " steps" + (cycles == 1
+        ? ", so within this budget it is the same as triangular: one rise to the upper bound and one fall" : "");
   }
 
   private void htmlRow(StringBuilder h, String name, java.util.function.Function<DemoCommand.Run, String> cell) {
