@@ -16,11 +16,12 @@ public enum SuggestionMethod {
   ACCURACY(new AccuracySuggester());
 
   /**
-   * The method used when none is named. VALLEY, fastai's default since 2021: on the measured curves it is the one
-   * that neither lands on the first noisy descent (as steepest can) nor far below the useful range (as min/10 can).
-   * See docs/RANGE_TEST.md and BENCHMARKS.md.
+   * The method used when none is named: DIVERGENCE, chosen by measurement. Used as a 1cycle peak, its upper bound
+   * landed within 0.5 percentage points of the best of a 7-value grid of peaks over 3 decades on every model and
+   * dataset measured, where valley, steepest and min/10 chose rates 10–100× too low (docs/BENCHMARKS.md,
+   * "Choosing the bounds").
    */
-  public static final SuggestionMethod DEFAULT = VALLEY;
+  public static final SuggestionMethod DEFAULT = DIVERGENCE;
 
   private final Suggester suggester;
 

@@ -85,7 +85,7 @@ class SuggestersTest {
     assertEquals(start + foundSpan / 3 + foundSpan / 6, s.markedSteps().get(1));
     assertEquals(lrOfIndex(s.markedSteps().get(1)), s.upper());
     assertNear(expected, s.upper(), Math.pow(10, 0.15), "upper");
-    assertEquals(SuggestionMethod.VALLEY, clean().suggestion().method(), "the default");
+    assertEquals(SuggestionMethod.DIVERGENCE, clean().suggestion().method(), "the default");
   }
 
   @Test
