@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code clr4j find}: the learning-rate range test, its suggested bounds and the ready schedule spec. */
-@Command(name = "find", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "find", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
     description = {
         "Runs the learning-rate range test: one short run that raises the learning rate step by step while "
             + "watching the loss and held-out accuracy, then suggests lower and upper bounds and prints a ready "

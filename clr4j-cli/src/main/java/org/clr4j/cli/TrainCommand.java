@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code clr4j train}: trains a reference model with a cyclical or 1cycle schedule. */
-@Command(name = "train", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
     description = {
         "Trains mlp or cnn with a cyclical or 1cycle schedule. Give a schedule spec (--schedule), or a policy and "
             + "bounds (--policy, --bounds auto runs the range test first and shows what it chose).",

@@ -86,6 +86,14 @@ class TrainAndFindCommandTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"find", "train"})
+  void everyCommandHasHelp(String command) {
+    ScheduleCommandTest.Result r = ScheduleCommandTest.run(command, "--help");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("Usage: clr4j " + command), r.out());
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {
       "train --epochs 0", "train --bounds 1:x", "train --bounds 0.2:0.1", "train --policy foo",
       "train --model resnet", "train --optimizer rmsprop", "train --target-acc 91", "train --resume --no-checkpoint",
