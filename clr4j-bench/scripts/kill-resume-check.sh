@@ -5,7 +5,7 @@
 # usage: kill-resume-check.sh [OUT] [SECONDS_BEFORE_KILL]
 set -euo pipefail
 out=${1:-/tmp/kill-resume}
-wait_s=${2:-20}
+wait_s=${2:-12}
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 clr4j="$root/clr4j"
 args=(train --data fashion-mnist-small --model cnn --epochs 3 --seed 7 --threads 2
@@ -20,9 +20,14 @@ pid=$!
 sleep "$wait_s"
 pkill -9 -f -- "--out $out/killed" || true
 wait "$pid" 2> /dev/null || true
-echo "killed after ${wait_s}s; checkpoint at step: $(grep -c . "$out/killed/checkpoint/schedule.txt" > /dev/null && \
-  /usr/bin/python3 -c "print('present')" || echo none)"
+if grep -q "final test accuracy" "$out/killed.txt"; then
+  echo "the run finished before the kill; give fewer SECONDS_BEFORE_KILL" >&2
+  exit 1
+fi
+echo "killed with SIGKILL after ${wait_s}s; what it printed:"
 cat "$out/killed.txt"
+echo "checkpoint: $(ls -l "$out/killed/checkpoint/" | grep -c clr4j) file(s), no temporary files left: \
+$( (ls "$out/killed/checkpoint/" | grep -c tmp) || true)"
 
 "$clr4j" "${args[@]}" --out "$out/killed" --resume > "$out/resumed.txt" 2> /dev/null
 cat "$out/resumed.txt"

@@ -127,6 +127,10 @@ public final class Clr4j implements Runnable {
       if (ex instanceof IllegalArgumentException) {
         print(err, ex.getMessage());
         code = EXIT_USAGE;
+      } else if (ex instanceof org.clr4j.djl.train.TrainingDivergedException) {
+        // The rate was too high: a result the user acts on, not a bug of ours.
+        print(err, ex.getMessage());
+        code = EXIT_INTERNAL;
       } else if (ex instanceof IOException || ex instanceof UncheckedIOException) {
         // A file that cannot be read or written is the environment's fault, not ours: no "internal error".
         Throwable cause = ex instanceof UncheckedIOException ? ex.getCause() : ex;

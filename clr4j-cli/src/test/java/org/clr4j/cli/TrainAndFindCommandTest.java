@@ -71,6 +71,16 @@ class TrainAndFindCommandTest {
   }
 
   @Test
+  void aDivergingRunSaysSoInOneLine(@TempDir Path out) {
+    ScheduleCommandTest.Result r = ScheduleCommandTest.run("train", "--data", data, "--model", "mlp", "--batch-size",
+        "16", "--schedule", "constant(lr=1e6)", "--epochs", "2", "--no-checkpoint", "--out", out.toString());
+    assertEquals(1, r.code(), r.err());
+    String err = r.err().strip();
+    assertTrue(err.startsWith("clr4j: training diverged: loss "), err);
+    assertFalse(err.contains("\n") || err.contains("internal error"), err);
+  }
+
+  @Test
   void findPrintsEveryMethodAndAReadySpec(@TempDir Path out) {
     ScheduleCommandTest.Result r = ScheduleCommandTest.run("find", "--data", data, "--model", "mlp", "--batch-size",
         "16", "--range-steps", "40", "--eval-every", "4", "--validation", "40", "--policy", "triangular",

@@ -24,6 +24,11 @@ final class CyclicSchedule implements Schedule {
   // Derived exactly as PyTorch derives them, so that rounding matches too.
   private final double totalSize;
   private final double stepRatio;
+  // gamma^step and decay^step as exp(step * ln x): exp costs a fraction of pow. The relative error is about
+  // 2e-16 * |step * ln x|, under 2e-13 wherever the result is not zero (|step * ln x| < 745 there); PyTorch parity
+  // needs 1e-9.
+  private final double lnGamma;
+  private final double lnDecay;
 
   CyclicSchedule(CyclicPolicy policy, ScaleFunction customScale, ScaleMode scaleMode, double baseLr, double maxLr,
       long stepSizeUp, long stepSizeDown, double gamma, double decay, boolean cycleMomentum, double baseMomentum,
@@ -42,6 +47,8 @@ final class CyclicSchedule implements Schedule {
     this.maxMomentum = maxMomentum;
     this.totalSize = (double) (stepSizeUp + stepSizeDown);
     this.stepRatio = stepSizeUp / totalSize;
+    this.lnGamma = Math.log(gamma);
+    this.lnDecay = Math.log(decay);
   }
 
   /** Position in the cycle: 0 at base, 1 at the peak. */
@@ -57,7 +64,7 @@ final class CyclicSchedule implements Schedule {
       // 1 / 2^(cycle-1) exactly, as PyTorch's 1 / (2. ** (cycle - 1)), without the cost of pow.
       return cycle > 2000 ? 0.0 : Math.scalb(1.0, 1 - (int) cycle);
     } else if (policy == CyclicPolicy.EXP_RANGE) {
-      return Math.pow(gamma, step);
+      return Math.exp(step * lnGamma);
     }
     return customScale.scale(scaleMode == ScaleMode.CYCLE ? cycle : step);
   }
@@ -69,7 +76,7 @@ final class CyclicSchedule implements Schedule {
     double baseHeight = (maxLr - baseLr) * scaleFactor(cycle, step);
     double lr = baseLr + baseHeight * amplitudeScale(cycle, step);
     // Decaying both bounds by decay^step is the same as decaying their interpolation.
-    return decay == 1.0 ? lr : lr * Math.pow(decay, step);
+    return decay == 1.0 ? lr : lr * Math.exp(step * lnDecay);
   }
 
   @Override

@@ -106,7 +106,7 @@ public final class TrainingLoop {
         step++;
         listener.onStep(step - 1, totalSteps, lr, momentum, loss);
         if (!Float.isFinite(loss)) {
-          throw new IllegalStateException("training diverged: loss " + loss + " at step " + (step - 1) + " (lr "
+          throw new TrainingDivergedException("training diverged: loss " + loss + " at step " + (step - 1) + " (lr "
               + lr + "); lower the maximum learning rate");
         }
         if (inEpoch == stepsPerEpoch - 1) {
