@@ -55,6 +55,16 @@ public final class Checks {
     return value;
   }
 
+  /**
+   * A momentum range cycled opposite to the rate: both ends in {@code [0, 1)} and {@code low <= high}; the messages
+   * name them {@code baseMomentum} and {@code maxMomentum}, as PyTorch does.
+   */
+  public static void momentumRange(double low, double high) {
+    momentum("baseMomentum", low);
+    momentum("maxMomentum", high);
+    ordered("baseMomentum", low, "maxMomentum", high);
+  }
+
   /** {@code value} must be at least {@code min}. */
   public static long atLeast(String name, long value, long min) {
     if (value < min) {

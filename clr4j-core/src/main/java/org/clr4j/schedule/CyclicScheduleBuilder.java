@@ -88,9 +88,7 @@ public final class CyclicScheduleBuilder {
    * {@code [0, 1)}, {@code low <= high}.
    */
   public CyclicScheduleBuilder momentum(double low, double high) {
-    Checks.momentum("baseMomentum", low);
-    Checks.momentum("maxMomentum", high);
-    Checks.ordered("baseMomentum", low, "maxMomentum", high);
+    Checks.momentumRange(low, high);
     this.baseMomentum = low;
     this.maxMomentum = high;
     this.cycleMomentum = true;

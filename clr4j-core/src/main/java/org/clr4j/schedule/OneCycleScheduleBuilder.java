@@ -72,9 +72,7 @@ public final class OneCycleScheduleBuilder {
 
   /** Momentum (or beta1) cycled inversely between {@code low} and {@code high}; in {@code [0, 1)}. */
   public OneCycleScheduleBuilder momentum(double low, double high) {
-    Checks.momentum("baseMomentum", low);
-    Checks.momentum("maxMomentum", high);
-    Checks.ordered("baseMomentum", low, "maxMomentum", high);
+    Checks.momentumRange(low, high);
     this.baseMomentum = low;
     this.maxMomentum = high;
     this.cycleMomentum = true;
