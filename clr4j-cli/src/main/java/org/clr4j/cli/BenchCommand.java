@@ -124,7 +124,7 @@ final class BenchCommand implements Callable<Integer> {
       + "Default: the number of cores.")
   Integer threads;
 
-  @Option(names = "--out", paramLabel = "DIR", defaultValue = "clr4j-bench",
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "clr4j-bench-results",
       description = "Output directory; reuse it to resume. Default: ${DEFAULT-VALUE}.")
   Path out;
 
