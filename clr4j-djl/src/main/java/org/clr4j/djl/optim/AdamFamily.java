@@ -1,5 +1,7 @@
 package org.clr4j.djl.optim;
 
+import org.clr4j.Checks;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 
@@ -22,15 +24,49 @@ import ai.djl.ndarray.NDList;
  */
 abstract class AdamFamily extends ScheduledOptimizer {
 
+  private final double beta1;
   private final double beta2;
   private final double epsilon;
   private final boolean decoupled;
 
-  AdamFamily(ScheduledOptimizer.Builder<?> builder, double beta1, double beta2, double epsilon, boolean decoupled) {
-    super(builder, beta1);
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
+  AdamFamily(Builder<?> builder, boolean decoupled) {
+    super(builder, builder.beta1);
+    this.beta1 = builder.beta1;
+    this.beta2 = builder.beta2;
+    this.epsilon = builder.epsilon;
     this.decoupled = decoupled;
+  }
+
+  /** The beta1 used wherever the schedule sets no momentum. */
+  public double beta1() {
+    return beta1;
+  }
+
+  /** What Adam and AdamW's builders share: beta1, beta2 and epsilon, with PyTorch's defaults. */
+  public abstract static class Builder<T extends Builder<T>> extends ScheduledOptimizer.Builder<T> {
+    private double beta1 = 0.9;
+    private double beta2 = 0.999;
+    private double epsilon = 1e-8;
+
+    Builder() {}
+
+    /** beta1 in [0, 1), used wherever the schedule sets no momentum (default 0.9). */
+    public T beta1(double beta1) {
+      this.beta1 = Checks.momentum("beta1", beta1);
+      return self();
+    }
+
+    /** beta2 in [0, 1) (default 0.999). */
+    public T beta2(double beta2) {
+      this.beta2 = Checks.momentum("beta2", beta2);
+      return self();
+    }
+
+    /** epsilon, finite and > 0 (default 1e-8). */
+    public T epsilon(double epsilon) {
+      this.epsilon = Checks.positive("epsilon", epsilon);
+      return self();
+    }
   }
 
   @Override

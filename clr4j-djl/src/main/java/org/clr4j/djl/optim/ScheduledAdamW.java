@@ -1,7 +1,5 @@
 package org.clr4j.djl.optim;
 
-import org.clr4j.Checks;
-
 /**
  * AdamW (PyTorch's {@code torch.optim.AdamW}): Adam with decoupled weight decay, {@code w -= lr·wd·w} before the
  * Adam step, with the learning rate, and beta1 where the schedule cycles momentum, following the schedule at
@@ -18,21 +16,13 @@ import org.clr4j.Checks;
  */
 public final class ScheduledAdamW extends AdamFamily {
 
-  private final double beta1;
-
   private ScheduledAdamW(Builder b) {
-    super(b, b.beta1, b.beta2, b.epsilon, true);
-    this.beta1 = b.beta1;
+    super(b, true);
   }
 
   /** A builder: {@code ScheduledAdamW.builder().schedule(s).build()}. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /** The beta1 used wherever the schedule sets no momentum. */
-  public double beta1() {
-    return beta1;
   }
 
   @Override
@@ -44,31 +34,9 @@ public final class ScheduledAdamW extends AdamFamily {
    * Builds a {@link ScheduledAdamW}; defaults as PyTorch: beta1 0.9, beta2 0.999, epsilon 1e-8, weight decay
    * 0.01.
    */
-  public static final class Builder extends ScheduledOptimizer.Builder<Builder> {
-    private double beta1 = 0.9;
-    private double beta2 = 0.999;
-    private double epsilon = 1e-8;
-
+  public static final class Builder extends AdamFamily.Builder<Builder> {
     Builder() {
       optWeightDecays(0.01f);
-    }
-
-    /** beta1 in [0, 1), used wherever the schedule sets no momentum (default 0.9). */
-    public Builder beta1(double beta1) {
-      this.beta1 = Checks.momentum("beta1", beta1);
-      return this;
-    }
-
-    /** beta2 in [0, 1) (default 0.999). */
-    public Builder beta2(double beta2) {
-      this.beta2 = Checks.momentum("beta2", beta2);
-      return this;
-    }
-
-    /** epsilon, finite and > 0 (default 1e-8). */
-    public Builder epsilon(double epsilon) {
-      this.epsilon = Checks.positive("epsilon", epsilon);
-      return this;
     }
 
     @Override
