@@ -82,8 +82,8 @@ final class FindCommand implements Callable<Integer> {
   /** The range test's own options, shared by find, train --bounds auto and demo. */
   static final class RangeTestOptions {
     @Option(names = "--method", paramLabel = "M",
-        description = "Suggestion method: valley, steepest, min_div_10 or accuracy. Default: "
-            + "the library default (see docs/RANGE_TEST.md).")
+        description = "Suggestion method: divergence (the default, chosen by measurement), minimum, steepest, "
+            + "min_div_10, valley or accuracy (see docs/RANGE_TEST.md).")
     String method;
 
     @Option(names = "--range-steps", paramLabel = "N", defaultValue = "100",
