@@ -58,14 +58,12 @@ final class Charts {
     List<RangePoint> points = result.points();
     List<double[]> raw = new ArrayList<>();
     double first = Double.NaN;
-    double lowest = Double.POSITIVE_INFINITY;
     for (RangePoint p : points) {
       if (Double.isFinite(p.loss())) {
         raw.add(new double[] {p.lr(), p.loss(), p.smoothedLoss()});
         if (Double.isNaN(first)) {
           first = p.smoothedLoss();
         }
-        lowest = Math.min(lowest, p.loss());
       }
     }
     XYChart chart = chart(title, "learning rate (log scale)", "loss");

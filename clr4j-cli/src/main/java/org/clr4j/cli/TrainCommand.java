@@ -101,9 +101,8 @@ final class TrainCommand implements Callable<Integer> {
       FindCommand.PolicyChoice.check(policy);
     }
     Schedule explicit = schedule == null ? null : Schedule.parse(schedule);
-    if (explicit == null && !"auto".equals(bounds)) {
-      parseBounds(bounds); // fail fast on a malformed value, before loading data
-    }
+    // Parsed before the data is loaded, so a malformed value fails fast.
+    Bounds given = explicit == null && !"auto".equals(bounds) ? parseBounds(bounds) : null;
     TrainTest data = common.load();
     PrintWriter o = spec.commandLine().getOut();
     o.println("data:  " + data.train());
@@ -127,7 +126,7 @@ final class TrainCommand implements Callable<Integer> {
       chosen = FindCommand.PolicyChoice.schedule(policy, found.chosen(), perEpoch, totalSteps);
       found.write(out, common, data, chosen, "train --bounds auto");
     } else {
-      chosen = FindCommand.PolicyChoice.schedule(policy, parseBounds(bounds), perEpoch, totalSteps);
+      chosen = FindCommand.PolicyChoice.schedule(policy, given, perEpoch, totalSteps);
     }
     o.println("schedule: " + chosen);
     o.println();
