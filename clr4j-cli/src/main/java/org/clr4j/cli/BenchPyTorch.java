@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.clr4j.data.Dataset;
@@ -165,7 +166,9 @@ final class BenchPyTorch {
         "--schedule", schedule, "--seed", Long.toString(seed), "--batch-size", Integer.toString(batchSize),
         "--threads", Integer.toString(threads), "--data-dir", dataDir.toAbsolutePath().toString(),
         "--json", json.toAbsolutePath().toString());
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    callersEnvironment(builder.environment(), System.getenv("CLR4J_MALLOC_SET"));
+    Process p = builder.start();
     List<String> tail = new ArrayList<>();
     try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
@@ -202,6 +205,19 @@ final class BenchPyTorch {
           + ")");
     }
     return read(json);
+  }
+
+  /**
+   * Removes from {@code env} what the launcher added for clr4j's own allocator ({@code set}: the names it set,
+   * space-separated), so that PyTorch runs as its users run it.
+   */
+  static void callersEnvironment(Map<String, String> env, String set) {
+    if (set != null) {
+      for (String name : set.trim().split("\\s+")) {
+        env.remove(name);
+      }
+    }
+    env.remove("CLR4J_MALLOC_SET");
   }
 
   /** The script's JSON as a bench result (id, model, policy and seed are the caller's to set). */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.clr4j.rangetest.Bounds;
@@ -108,6 +109,19 @@ class BenchCommandTest {
     assertEquals(0.001, decayed.valueAt(100), 1e-9); // the end of its one cycle: base × 0.1
     assertEquals(0.1 * Math.pow(0.1, 0.5), decayed.valueAt(50), 1e-9); // the peak, half way: max × 0.1^(1/2)
     assertTrue(BenchCommand.schedule("onecycle", b, 0.05, 10, 100).toString().startsWith("onecycle(max=0.1"));
+  }
+
+  @Test
+  void pyTorchRunsInTheCallersEnvironmentWithoutTheLaunchersAllocatorSettings() {
+    Map<String, String> env = new HashMap<>(Map.of("MALLOC_ARENA_MAX", "1",
+        "LD_PRELOAD", "/usr/lib/libtcmalloc_minimal.so.4", "MALLOC_TRIM_THRESHOLD_", "7", "PATH", "/bin",
+        "CLR4J_MALLOC_SET", "LD_PRELOAD MALLOC_ARENA_MAX"));
+    BenchPyTorch.callersEnvironment(env, "LD_PRELOAD MALLOC_ARENA_MAX");
+    // The caller's own MALLOC_TRIM_THRESHOLD_ stays; what the launcher set goes.
+    assertEquals(Map.of("MALLOC_TRIM_THRESHOLD_", "7", "PATH", "/bin"), env);
+    Map<String, String> untouched = new HashMap<>(Map.of("PATH", "/bin"));
+    BenchPyTorch.callersEnvironment(untouched, null);
+    assertEquals(Map.of("PATH", "/bin"), untouched);
   }
 
   @Test

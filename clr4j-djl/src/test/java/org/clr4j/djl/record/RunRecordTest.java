@@ -1,0 +1,27 @@
+package org.clr4j.djl.record;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RunRecordTest {
+  @Test
+  void theAllocatorIsNamedWithItsSettings() {
+    assertEquals("glibc defaults", RunRecord.allocator(Map.of("PATH", "/bin")));
+    assertEquals("glibc (MALLOC_ARENA_MAX=1, MALLOC_TRIM_THRESHOLD_=4294967296)",
+        RunRecord.allocator(Map.of("MALLOC_TRIM_THRESHOLD_", "4294967296", "MALLOC_ARENA_MAX", "1")));
+    assertEquals("tcmalloc (LD_PRELOAD=/usr/lib/libtcmalloc_minimal.so.4)",
+        RunRecord.allocator(Map.of("LD_PRELOAD", "/usr/lib/libtcmalloc_minimal.so.4", "MALLOC_ARENA_MAX", "1")));
+    assertEquals("preloaded (LD_PRELOAD=/opt/x.so)", RunRecord.allocator(Map.of("LD_PRELOAD", "/opt/x.so")));
+  }
+
+  @Test
+  void everyRecordNamesTheMachineAndSoftware() {
+    Map<String, Object> env = RunRecord.environment();
+    for (String key : new String[] {"clr4j", "djl", "engine", "java", "os", "arch", "cores", "allocator"}) {
+      assertTrue(env.containsKey(key), key + " missing from " + env);
+    }
+  }
+}
