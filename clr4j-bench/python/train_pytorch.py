@@ -287,6 +287,9 @@ def main(argv=None):
                    help="randperm: index in-memory tensors (fast, default); dataloader: TensorDataset+DataLoader")
     p.add_argument("--init", choices=("djl", "pytorch"), default="djl",
                    help="djl: clr4j's initialization (default); pytorch: PyTorch's layer defaults")
+    p.add_argument("--channels-last", action="store_true",
+                   help="cnn: keep weights and activations in channels-last memory (torch.channels_last), as clr4j "
+                        "does; off by default, as most PyTorch code runs")
     p.add_argument("--json", metavar="OUT.json", help="write the per-epoch results and settings as JSON")
     p.add_argument("--quiet", action="store_true", help="print only the summary line")
     a = p.parse_args(argv)
@@ -307,6 +310,8 @@ def main(argv=None):
     model = build_model(a.model)
     if a.init == "djl":
         init_like_djl(model)
+    memory_format = torch.channels_last if a.channels_last and a.model == "cnn" else torch.contiguous_format
+    model = model.to(memory_format=memory_format)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=a.momentum, weight_decay=a.weight_decay)
     try:
         scheduler = make_scheduler(a.schedule, optimizer)
@@ -323,7 +328,8 @@ def main(argv=None):
     log = (lambda *s: None) if a.quiet else print
     log(f"torch {torch.__version__}, {a.threads} thread(s), {platform.machine()}; data {n}/{len(y_test)} from "
         f"{a.data_dir}; model {a.model} (init {a.init}); sgd(momentum={a.momentum}, weight_decay={a.weight_decay}), "
-        f"batch {a.batch_size}, {steps_per_epoch} steps/epoch; schedule {a.schedule}; seed {a.seed}; loader {a.loader}")
+        f"batch {a.batch_size}, {steps_per_epoch} steps/epoch; schedule {a.schedule}; seed {a.seed}; loader {a.loader}"
+        + ("; channels-last" if memory_format is torch.channels_last else ""))
     log(f"{'epoch':>5} {'train loss':>10} {'test loss':>10} {'accuracy':>9} {'seconds':>9} {'samples/s':>10}")
     model.train()
     epochs = []
@@ -333,7 +339,7 @@ def main(argv=None):
         losses = []
         t0 = time.perf_counter()
         for xb, yb in batches(n, a.batch_size, generator, data_loader, x_train, y_train):
-            out = model(xb)
+            out = model(xb.contiguous(memory_format=memory_format))
             loss = loss_fn(out, yb)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -371,7 +377,7 @@ def main(argv=None):
                             "arch": platform.machine(), "cores": os.cpu_count()},
             "torch": torch.__version__, "threads": a.threads,
             "model": a.model, "init": a.init, "schedule": a.schedule, "seed": a.seed, "epochs": a.epochs,
-            "batch_size": a.batch_size, "loader": a.loader,
+            "batch_size": a.batch_size, "loader": a.loader, "channels_last": memory_format is torch.channels_last,
             "optimizer": f"sgd(momentum={a.momentum}, weight_decay={a.weight_decay})",
             "data": os.path.abspath(a.data_dir), "train_samples": n, "test_samples": len(y_test),
             "steps_per_epoch": steps_per_epoch, "final_accuracy": final, "best_accuracy": best,

@@ -69,6 +69,25 @@ class SuggestersTest {
   }
 
   @Test
+  void divergenceIgnoresASpikeTheLossRecoversFrom() {
+    // A few steps at 10× the loss near x = -0.85, past the minimum and a decade below the real blow-up (seen on cnn: a spike
+    // at lr 0.03 put the bound at 0.003 when training diverges only past lr 1).
+    List<RangePoint> points = new ArrayList<>(clean().points());
+    for (int i = 72; i <= 74; i++) {
+      replaceLoss(points, i, 10);
+    }
+    RangeTestResult spiky = new RangeTestResult(points, StopReason.COMPLETED);
+    Suggestion s = spiky.suggestion(SuggestionMethod.DIVERGENCE);
+    assertEquals(clean().suggestion(SuggestionMethod.DIVERGENCE).upper(), s.upper());
+    assertTrue(s.reason().contains("(a spike at lr=" + Analysis.num(lrOfIndex(72)) + " recovered)"), s.reason());
+    // A curve that ends below the limit after its spike never blew up for good.
+    List<RangePoint> head = new ArrayList<>(points.subList(0, 80));
+    RangeTestResult stopped = new RangeTestResult(head, StopReason.COMPLETED);
+    String why = stopped.failures().get(SuggestionMethod.DIVERGENCE);
+    assertTrue(why.contains("never blew up for good") && why.contains("recovered"), why);
+  }
+
+  @Test
   void valleyLiesPartWayDownTheLongestDescent() {
     // the clean curve falls from the first analysed point (index 10) to its minimum
     int start = 10;
