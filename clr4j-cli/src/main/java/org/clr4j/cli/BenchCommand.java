@@ -69,6 +69,9 @@ final class BenchCommand implements Callable<Integer> {
   static final List<Double> QUICK_LRS = List.of(0.01, 0.03, 0.1);
   /** Default epoch budgets of the scheduled policies, chosen so that the default run fits 2.5 h on 2 cores. */
   static final Map<String, Integer> DEFAULT_EPOCHS = Map.of("mlp", 10, "cnn", 5);
+  /** Default shorter 1cycle budgets: around a third of the fixed rate's ~20 epochs (mlp) and a fifth (cnn). */
+  static final Map<String, List<Integer>> DEFAULT_ONECYCLE_EPOCHS = Map.of("mlp", List.of(4, 6, 8), "cnn",
+      List.of(2, 3));
   /** Guesses of seconds per training step (batch 128, 2 cores, evaluation included) until one is measured. */
   static final Map<String, Double> PRIOR_SECONDS_PER_STEP = Map.of("mlp", 0.009, "cnn", 0.09);
 
@@ -108,6 +111,13 @@ final class BenchCommand implements Callable<Integer> {
       description = "Epoch budget of the scheduled policies, for all models or per model (e.g. mlp=10,cnn=5). "
           + "Default: mlp=10,cnn=5 (--quick: 2).")
   String epochs;
+
+  @Option(names = "--onecycle-epochs", paramLabel = "N:N...|MODEL=N:N...,...",
+      description = "Shorter 1cycle budgets, run besides the --epochs one: 1cycle must know its length in advance, "
+          + "so its time to accuracy is the shortest budget that reaches the target. For all models or per model "
+          + "(e.g. mlp=4:6:8,cnn=2:3); budgets not below --epochs are left out; none for no others. "
+          + "Default: mlp=4:6:8,cnn=2:3 (--quick: 1).")
+  String onecycleEpochs;
 
   @Option(names = "--seeds", paramLabel = "N",
       description = "Seeds per configuration (the grid uses the first only). Default: 2 (--quick: 1).")
@@ -155,6 +165,7 @@ final class BenchCommand implements Callable<Integer> {
   private List<Double> lrList;
   private int fixed;
   private Map<String, Integer> budget;
+  private Map<String, List<Integer>> shorter;
   private List<Long> seedList;
   private int threadCount;
   private String dataKey;
@@ -185,7 +196,8 @@ final class BenchCommand implements Callable<Integer> {
         + perEpoch + " steps/epoch, SGD momentum 0.9, weight decay 5e-4, " + threadCount + " thread(s)");
     o.println("fixed-rate grid " + fmtList(lrList) + " × " + fixed + " epochs (seed " + seedList.get(0)
         + "), then the best rate and " + String.join(", ", POLICIES) + " × seeds " + seedList + ", budget "
-        + budget + " epochs" + (torch != null ? "; PyTorch 1cycle beside clr4j's" : ""));
+        + budget + " epochs, shorter 1cycle budgets " + shorter + (torch != null ? "; PyTorch 1cycle beside clr4j's"
+            : ""));
     if (store.size() > 0) {
       o.println("resuming: " + store.size() + " finished configuration(s) recorded in " + store.file()
           + "; skipping those" + (store.unreadable() > 0 ? " (" + store.unreadable() + " unreadable line(s) ignored)"
@@ -206,11 +218,13 @@ final class BenchCommand implements Callable<Integer> {
     int configurations = 0;
     for (String model : modelList) {
       int e = budget.get(model);
+      long shorterEpochs = shorter.get(model).stream().mapToLong(Integer::longValue).sum();
       long epochsPlanned = (long) lrList.size() * fixed + (long) (seedList.size() - 1) * fixed
-          + (long) POLICIES.size() * seedList.size() * e + (torch != null ? (long) seedList.size() * e : 0);
+          + (long) POLICIES.size() * seedList.size() * e + shorterEpochs * seedList.size()
+          + (torch != null ? (long) seedList.size() * e : 0);
       planned.put(model, epochsPlanned * perEpoch);
       configurations += lrList.size() + seedList.size() - 1 + POLICIES.size() * seedList.size()
-          + (torch != null ? seedList.size() : 0);
+          + shorter.get(model).size() * seedList.size() + (torch != null ? seedList.size() : 0);
     }
     Map<String, Double> prior = new LinkedHashMap<>();
     for (String model : modelList) {
@@ -287,6 +301,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     fixed = Checks.atLeast("--fixed-epochs", fixedEpochs != null ? fixedEpochs : quick ? 2 : 20, 1);
     budget = parseEpochs(epochs, modelList, quick);
+    shorter = parseOnecycleEpochs(onecycleEpochs, modelList, quick, budget);
     int n = Checks.atLeast("--seeds", seeds != null ? seeds : quick ? 1 : 2, 1);
     seedList = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -345,6 +360,59 @@ final class BenchCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(rule);
     }
+  }
+
+  /**
+   * The shorter 1cycle budgets per model, ascending, each below that model's {@code budget}: {@code N:N...} for
+   * every model, {@code model=N:N...,...} (models not named keep their default), or {@code none}.
+   */
+  static Map<String, List<Integer>> parseOnecycleEpochs(String text, List<String> models, boolean quick,
+      Map<String, Integer> budget) {
+    Map<String, List<Integer>> result = new LinkedHashMap<>();
+    for (String m : models) {
+      result.put(m, quick ? List.of(1) : DEFAULT_ONECYCLE_EPOCHS.get(m));
+    }
+    if (text != null) {
+      String rule = "--onecycle-epochs (" + text + ") must be none, whole numbers >= 1 separated by ':' or "
+          + "MODEL=N:N... pairs, e.g. mlp=4:6,cnn=2:3";
+      String t = text.strip();
+      if (t.equals("none")) {
+        result.replaceAll((m, v) -> List.of());
+      } else if (!t.contains("=")) {
+        List<Integer> all = budgets(t, rule);
+        result.replaceAll((m, v) -> all);
+      } else {
+        for (String pair : t.split(",")) {
+          String[] kv = pair.split("=", 2);
+          String m = kv[0].strip();
+          if (kv.length != 2 || !ReferenceModels.NAMES.contains(m)) {
+            throw new IllegalArgumentException(rule);
+          }
+          List<Integer> list = kv[1].strip().equals("none") ? List.of() : budgets(kv[1], rule);
+          if (result.containsKey(m)) {
+            result.put(m, list);
+          }
+        }
+      }
+    }
+    result.replaceAll((m, list) -> list.stream().filter(e -> e < budget.get(m)).distinct().sorted().toList());
+    return result;
+  }
+
+  private static List<Integer> budgets(String text, String rule) {
+    List<Integer> list = new ArrayList<>();
+    try {
+      for (String part : text.split(":")) {
+        int e = Integer.parseInt(part.strip());
+        if (e < 1) {
+          throw new IllegalArgumentException(rule);
+        }
+        list.add(e);
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(rule);
+    }
+    return list;
   }
 
   /** The shared training options for one model, as train and find would have them. */
@@ -448,6 +516,14 @@ final class BenchCommand implements Callable<Integer> {
       }
       m.rows.put(label(policy), list);
     }
+    for (int shortBudget : shorter.get(model)) {
+      Schedule s = schedule("onecycle", bounds, best.lr, perEpoch, (long) perEpoch * shortBudget);
+      List<BenchStore.Result> list = new ArrayList<>();
+      for (long seedValue : seedList) {
+        list.add(trainClr4j(model, "onecycle", s, null, seedValue, shortBudget));
+      }
+      m.rows.put(shorterLabel(shortBudget), list);
+    }
     if (torch != null) {
       Path idx = out.resolve("pytorch-data");
       BenchPyTorch.writeIdx(trainTest, idx);
@@ -462,6 +538,11 @@ final class BenchCommand implements Callable<Integer> {
         m.rows.put("pytorch 1cycle", list);
       }
     }
+  }
+
+  /** The table label of a shorter 1cycle budget. */
+  static String shorterLabel(int epochs) {
+    return label("onecycle") + ", " + epochs + (epochs == 1 ? " epoch" : " epochs");
   }
 
   static String label(String policy) {
@@ -652,6 +733,7 @@ final class BenchCommand implements Callable<Integer> {
     options.put("lrs", lrList);
     options.put("fixed_epochs", fixed);
     options.put("epochs", budget);
+    options.put("onecycle_epochs", shorter);
     options.put("seeds", seedList);
     options.put("batch_size", batchSize);
     options.put("optimizer", OptimizerConfig.defaults("sgd").toString());
@@ -689,6 +771,8 @@ final class BenchCommand implements Callable<Integer> {
         rows.add(row);
       }
       s.put("rows", rows);
+      BenchReport.Row fastest = BenchReport.shortestOnecycle(BenchReport.rows(m));
+      s.put("shortest_onecycle_budget_reaching_target", fastest == null ? "not reached" : fastest.epochs());
       String comparison = BenchReport.pytorchComparison(BenchReport.rows(m));
       if (comparison != null) {
         s.put("pytorch_comparison", comparison);

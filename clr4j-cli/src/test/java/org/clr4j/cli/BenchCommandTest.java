@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** clr4j bench end to end on a sliver of the embedded data, its resume, its statistics and its bad options. */
 class BenchCommandTest {
   private static final String[] TINY = {"bench", "--quick", "--train-samples", "800", "--test-samples", "200",
-      "--fixed-epochs", "2", "--epochs", "1", "--lrs", "0.01,0.1", "--no-pytorch", "--range-steps", "30",
+      "--fixed-epochs", "2", "--epochs", "2", "--onecycle-epochs", "1", "--lrs", "0.01,0.1", "--no-pytorch", "--range-steps", "30",
       "--eval-every", "0", "--threads", "1"};
 
   private static String[] tiny(Path out) {
@@ -36,29 +36,31 @@ class BenchCommandTest {
     ScheduleCommandTest.Result r = ScheduleCommandTest.run(tiny(out));
     assertEquals(0, r.code(), r.err());
     for (String row : new String[] {"| fixed lr ", "| step decay |", "| triangular2 |", "| exp_range |",
-        "| triangular + decay |", "| 1cycle |", "Fixed-rate grid"}) {
+        "| triangular + decay |", "| 1cycle |", "| 1cycle, 1 epoch |", "1cycle budgets tried: 1, 2 epochs",
+        "Fixed-rate grid"}) {
       assertTrue(r.out().contains(row), row + " in " + r.out());
     }
     for (String f : new String[] {"results.jsonl", "summary.md", "summary.csv", "bench.csv", "bench.json",
         "accuracy-mlp.png", "range-mlp/range-test.json"}) {
       assertTrue(Files.exists(out.resolve(f)), f);
     }
-    // 1 range test + 2 grid rates + 5 policies, one line each; no checkpoint left behind.
-    assertEquals(8, Files.readAllLines(out.resolve("results.jsonl")).size());
+    // 1 range test + 2 grid rates + 5 policies + the shorter 1cycle, one line each; no checkpoint left behind.
+    assertEquals(9, Files.readAllLines(out.resolve("results.jsonl")).size());
     assertFalse(Files.list(out.resolve("checkpoints")).findAny().isPresent());
-    // Per-epoch CSV: header + 2 rates × 2 epochs + 5 policies × 1 epoch.
-    assertEquals(1 + 4 + 5, Files.readAllLines(out.resolve("bench.csv")).size());
+    // Per-epoch CSV: header + 2 rates × 2 epochs + 5 policies × 2 epochs + the 1-epoch 1cycle.
+    assertEquals(1 + 4 + 10 + 1, Files.readAllLines(out.resolve("bench.csv")).size());
     String json = Files.readString(out.resolve("bench.json"));
     for (String key : new String[] {"\"command\": \"bench\"", "\"environment\"", "\"summary\"", "\"results\"",
-        "\"test_accuracy\"", "\"samples_per_second\"", "\"best_fixed_lr\""}) {
+        "\"test_accuracy\"", "\"samples_per_second\"", "\"best_fixed_lr\"", "\"onecycle_epochs\"",
+        "\"shortest_onecycle_budget_reaching_target\""}) {
       assertTrue(json.contains(key), key);
     }
 
     ScheduleCommandTest.Result again = ScheduleCommandTest.run(tiny(out));
     assertEquals(0, again.code(), again.err());
-    assertTrue(again.out().contains("skipped 8 finished configuration(s)"), again.out());
+    assertTrue(again.out().contains("skipped 9 finished configuration(s)"), again.out());
     assertFalse(again.out().contains("  mlp fixed lr"), "nothing is trained again: " + again.out());
-    assertEquals(8, Files.readAllLines(out.resolve("results.jsonl")).size());
+    assertEquals(9, Files.readAllLines(out.resolve("results.jsonl")).size());
     assertEquals(table(r.out()), table(again.out()), "the resumed report is the same report");
   }
 
@@ -125,6 +127,53 @@ class BenchCommandTest {
   }
 
   @Test
+  void shorterOnecycleBudgetsParseAndStayBelowTheMainBudget() {
+    Map<String, Integer> budget = Map.of("mlp", 10, "cnn", 5);
+    List<String> both = List.of("mlp", "cnn");
+    assertEquals(Map.of("mlp", List.of(4, 6, 8), "cnn", List.of(2, 3)),
+        BenchCommand.parseOnecycleEpochs(null, both, false, budget));
+    assertEquals(Map.of("mlp", List.of(), "cnn", List.of()),
+        BenchCommand.parseOnecycleEpochs("none", both, false, budget));
+    // Sorted, without repeats, and without budgets at or above the main one (5 for cnn).
+    assertEquals(Map.of("mlp", List.of(3, 7), "cnn", List.of(3)),
+        BenchCommand.parseOnecycleEpochs("7:3:3:12", both, false, budget));
+    assertEquals(Map.of("mlp", List.of(4, 6, 8), "cnn", List.of(1, 4)),
+        BenchCommand.parseOnecycleEpochs("cnn=4:1", both, false, budget));
+    assertEquals(Map.of("mlp", List.of()), BenchCommand.parseOnecycleEpochs("mlp=none", List.of("mlp"), false,
+        Map.of("mlp", 10)));
+    assertEquals(Map.of("mlp", List.of(1)), BenchCommand.parseOnecycleEpochs(null, List.of("mlp"), true,
+        Map.of("mlp", 2)));
+    for (String bad : new String[] {"0", "2:x", "rnn=2", "mlp=", "mlp=2:-1", "mlp:3"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> BenchCommand.parseOnecycleEpochs(bad, both, false, budget), bad);
+      assertTrue(e.getMessage().startsWith("--onecycle-epochs (" + bad + ") must be"), e.getMessage());
+    }
+  }
+
+  @Test
+  void theShortestOnecycleBudgetReachingTheTargetInEverySeedIsItsTimeToAccuracy() {
+    List<BenchReport.Row> rows = List.of(row("fixed lr 0.03", "clr4j", 20, 2, 2, 18),
+        row("1cycle", "clr4j", 10, 2, 2, 9), row("1cycle, 4 epochs", "clr4j", 4, 2, 0, Double.NaN),
+        row("1cycle, 6 epochs", "clr4j", 6, 2, 1, 6), row("1cycle, 8 epochs", "clr4j", 8, 2, 2, 8),
+        row("pytorch 1cycle", "pytorch", 2, 2, 2, 2));
+    assertEquals(8, BenchReport.shortestOnecycle(rows).epochs(), "6 epochs reached it in one seed of two only");
+    assertEquals("1cycle budgets tried: 4, 6, 8, 10 epochs; the shortest reaching the target in every seed: "
+        + "**8 epochs**, 2.25× fewer epochs than the fixed rate.", BenchReport.onecycleVerdict(rows));
+    List<BenchReport.Row> none = List.of(row("1cycle", "clr4j", 10, 2, 1, 10), row("1cycle, 4 epochs", "clr4j", 4,
+        2, 0, Double.NaN));
+    assertEquals(null, BenchReport.shortestOnecycle(none));
+    assertEquals("1cycle budgets tried: 4, 10 epochs; none reached the target in every seed.",
+        BenchReport.onecycleVerdict(none));
+    assertEquals(null, BenchReport.onecycleVerdict(none.subList(0, 1)), "one budget: nothing to compare");
+  }
+
+  private static BenchReport.Row row(String label, String framework, int epochs, int seeds, int reached,
+      double epochsToTarget) {
+    return new BenchReport.Row(label, framework, "", epochs, seeds, reached, epochsToTarget, Double.NaN,
+        18 / epochsToTarget, 0.9, 0.001, 1000, 0, "");
+  }
+
+  @Test
   void epochBudgetsParse() {
     assertEquals(Map.of("mlp", 10, "cnn", 5), BenchCommand.parseEpochs(null, List.of("mlp", "cnn"), false));
     assertEquals(Map.of("mlp", 3, "cnn", 3), BenchCommand.parseEpochs("3", List.of("mlp", "cnn"), false));
@@ -135,6 +184,7 @@ class BenchCommandTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"--models=rnn", "--lrs=0.1,-1", "--seeds=0", "--epochs=mlp=0", "--fixed-epochs=0",
+      "--onecycle-epochs=0",
       "--method=best", "--train-samples=3"})
   void badOptionsExitWithCode2AndOneLine(String option, @TempDir Path out) {
     ScheduleCommandTest.Result r = ScheduleCommandTest.run("bench", "--quick", "--no-pytorch", option, "--out",
