@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -46,7 +45,7 @@ final class BenchProgress implements AutoCloseable {
         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
         // The bar renders on its own thread: it only reads the volatile estimate, never this object's maps.
         .setEtaFunction(state -> Optional.of(Duration.ofSeconds(Math.round(eta))))
-        .setConsumer(new ConsoleProgressBarConsumer(System.err, 120)).continuousUpdate().build();
+        .setConsumer(ProgressOutput.standardError(120)).continuousUpdate().build();
   }
 
   /** A new configuration starts; its time counts from now. */
@@ -103,7 +102,7 @@ final class BenchProgress implements AutoCloseable {
   }
 
   private void show(String detail) {
-    bar.setExtraMessage("[" + configuration + "/" + configurations + "] " + label
+    bar.setExtraMessage(" [" + configuration + "/" + configurations + "] " + label
         + (detail.isEmpty() ? "" : " " + detail));
   }
 

@@ -1,6 +1,5 @@
 package org.clr4j.cli;
 
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -12,12 +11,12 @@ final class Progress implements AutoCloseable {
   Progress(String task, long max, String unit) {
     this.bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setUnit(" " + unit, 1)
         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).showSpeed()
-        .setConsumer(new ConsoleProgressBarConsumer(System.err, 110)).continuousUpdate().build();
+        .setConsumer(ProgressOutput.standardError(110)).continuousUpdate().build();
   }
 
   void stepTo(long n, String message) {
     bar.stepTo(n);
-    bar.setExtraMessage(message);
+    bar.setExtraMessage(" " + message); // the bar appends it right after its speed ("steps/s")
   }
 
   @Override
