@@ -28,6 +28,12 @@ import java.util.List;
  * (docs/BENCHMARKS.md). DJL has no memory-format API; {@link #channelsLast} gets there with views.
  */
 public final class ReferenceModels {
+  /**
+   * System property that turns the cnn's channels-last layout off ({@code -Dclr4j.channelsLast=false}), to measure
+   * what it gains (clr4j-bench/scripts/cnn-throughput.sh); results equal to float rounding either way.
+   */
+  public static final String CHANNELS_LAST_PROPERTY = "clr4j.channelsLast";
+
   /** The names accepted by {@link #build(String, int[], int)}. */
   public static final List<String> NAMES = List.of("mlp", "cnn");
 
@@ -41,7 +47,7 @@ public final class ReferenceModels {
    * @param classes number of output classes
    */
   public static Block build(String name, int[] sampleShape, int classes) {
-    return build(name, sampleShape, classes, true);
+    return build(name, sampleShape, classes, !"false".equals(System.getProperty(CHANNELS_LAST_PROPERTY)));
   }
 
   /** As {@link #build(String, int[], int)}; {@code channelsLast} false keeps the cnn in plain NCHW memory. */
