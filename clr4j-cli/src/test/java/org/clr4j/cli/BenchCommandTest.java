@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** clr4j bench end to end on a sliver of the embedded data, its resume, its statistics and its bad options. */
 class BenchCommandTest {
   private static final String[] TINY = {"bench", "--quick", "--train-samples", "800", "--test-samples", "200",
-      "--fixed-epochs", "2", "--epochs", "2", "--onecycle-epochs", "1", "--lrs", "0.01,0.1", "--no-pytorch", "--range-steps", "30",
-      "--eval-every", "0", "--threads", "1"};
+      "--fixed-epochs", "2", "--epochs", "2", "--onecycle-epochs", "1", "--lrs", "0.01,0.1", "--no-pytorch",
+      "--range-steps", "30", "--eval-every", "0", "--threads", "1"};
 
   private static String[] tiny(Path out) {
     String[] args = java.util.Arrays.copyOf(TINY, TINY.length + 2);

@@ -7,9 +7,9 @@ import java.util.List;
 /**
  * Upper bound = a tenth of the learning rate at which the loss blows up: the first rate past the smoothed loss's
  * minimum where it exceeds {@link #BLOW_UP} × that minimum without coming back down, or where the loss turned
- * non-finite. Lower bound = upper / 4. The blow-up is the sharpest feature of a range test, so this is the least sensitive to noise near the
- * flat bottom of the curve; one decade below it is the classic "largest rate that still trains" rule of thumb,
- * and it is what measured best as a 1cycle peak (docs/BENCHMARKS.md).
+ * non-finite. Lower bound = upper / 4. The blow-up is the sharpest feature of a range test, so this is the least
+ * sensitive to noise near the flat bottom of the curve; one decade below it is the classic "largest rate that still
+ * trains" rule of thumb, and it is what measured best as a 1cycle peak (docs/BENCHMARKS.md).
  */
 final class DivergenceSuggester implements Suggester {
   static final int MIN_POINTS = 10;

@@ -70,8 +70,8 @@ class SuggestersTest {
 
   @Test
   void divergenceIgnoresASpikeTheLossRecoversFrom() {
-    // A few steps at 10× the loss near x = -0.85, past the minimum and a decade below the real blow-up (seen on cnn: a spike
-    // at lr 0.03 put the bound at 0.003 when training diverges only past lr 1).
+    // A few steps at 10× the loss near x = -0.85, past the minimum and a decade below the real blow-up (seen on cnn:
+    // a spike at lr 0.03 put the bound at 0.003 when training diverges only past lr 1).
     List<RangePoint> points = new ArrayList<>(clean().points());
     for (int i = 72; i <= 74; i++) {
       replaceLoss(points, i, 10);

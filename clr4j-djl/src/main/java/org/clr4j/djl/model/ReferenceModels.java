@@ -24,7 +24,7 @@ import java.util.List;
  *
  * <p>The {@code cnn} keeps its activations in channels-last memory (NHWC strides behind the usual NCHW shape): the
  * same function and gradients, but libtorch then runs its vectorized channels-last max pooling and batch norm and
- * oneDNN's NHWC convolutions instead of the scalar NCHW pooling kernel, about 15 % less time per step on 2 cores
+ * oneDNN's NHWC convolutions instead of the scalar NCHW pooling kernel: a quarter less time per step on 2 cores
  * (docs/BENCHMARKS.md). DJL has no memory-format API; {@link #channelsLast} gets there with views.
  */
 public final class ReferenceModels {
@@ -71,8 +71,8 @@ public final class ReferenceModels {
           cnn.add(new LambdaBlock(ReferenceModels::channelsLast, "channelsLast"));
         }
         return cnn
-            .add(conv(32)).add(BatchNorm.builder().build()).add(Activation::relu).add(Pool.maxPool2dBlock(new Shape(2, 2)))
-            .add(conv(64)).add(BatchNorm.builder().build()).add(Activation::relu).add(Pool.maxPool2dBlock(new Shape(2, 2)))
+            .add(conv(32)).add(BatchNorm.builder().build()).add(Activation::relu).add(maxPool())
+            .add(conv(64)).add(BatchNorm.builder().build()).add(Activation::relu).add(maxPool())
             .add(Blocks.batchFlattenBlock())
             .add(Linear.builder().setUnits(128).build())
             .add(Activation::relu)
@@ -100,6 +100,10 @@ public final class ReferenceModels {
     long w = s.get(3);
     NDArray nhwc = x.transpose(0, 2, 3, 1).reshape(new Shape(n, h * w * c)).reshape(new Shape(n, h, w, c));
     return new NDList(nhwc.transpose(0, 3, 1, 2));
+  }
+
+  private static Block maxPool() {
+    return Pool.maxPool2dBlock(new Shape(2, 2));
   }
 
   private static Conv2d conv(int filters) {

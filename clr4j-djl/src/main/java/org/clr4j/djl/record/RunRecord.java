@@ -18,7 +18,8 @@ import java.util.TreeMap;
 
 /**
  * How an artefact was made: what ran (command, spec, seed, settings), on what (versions of clr4j, DJL, the engine,
- * the JDK, the OS and architecture, cores, the memory allocator) and from which data. Written as JSON beside every result.
+ * the JDK, the OS and architecture, cores, the native memory allocator) and from which data. Written as JSON beside
+ * every result.
  */
 public final class RunRecord {
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
@@ -72,8 +73,8 @@ public final class RunRecord {
   }
 
   /**
-   * The native memory allocator as the environment sets it up (it changes a cnn's throughput by a quarter):
-   * a preloaded allocator, else glibc with its {@code MALLOC_*} settings.
+   * The native memory allocator as the environment sets it up (it changes throughput; see docs/BENCHMARKS.md,
+   * "Memory allocator"): a preloaded allocator, else glibc with its {@code MALLOC_*} settings.
    */
   static String allocator(Map<String, String> env) {
     String preload = env.get("LD_PRELOAD");
