@@ -54,8 +54,8 @@ import picocli.CommandLine.Spec;
             + "checkpoint. Writes OUT/summary.md (also printed), summary.csv, bench.csv (every epoch), bench.json "
             + "(run record and all results), accuracy-<model>.png and range-<model>/.",
         "",
-        "The default run (mlp and cnn, 2 seeds, 5 rates × 20 fixed epochs) takes about 2.5 hours on 2 cores; "
-            + "--quick (embedded subset, mlp, 3 rates, 2 epochs, 1 seed) a few minutes at most.",
+        "The default run (mlp and cnn, 2 seeds, 5 rates × 20 fixed epochs) took 2 h 22 min on 2 cores "
+            + "(docs/BENCHMARKS.md); --quick (embedded subset, mlp, 3 rates, 2 epochs, 1 seed) under a minute.",
         ""})
 final class BenchCommand implements Callable<Integer> {
   /** The policies compared with the best fixed rate, in table order. */

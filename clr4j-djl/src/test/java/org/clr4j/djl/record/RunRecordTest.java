@@ -3,8 +3,15 @@ package org.clr4j.djl.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RunRecordTest {
   @Test
@@ -23,5 +30,14 @@ class RunRecordTest {
     for (String key : new String[] {"clr4j", "djl", "engine", "java", "os", "arch", "cores", "allocator"}) {
       assertTrue(env.containsKey(key), key + " missing from " + env);
     }
+  }
+
+  @Test
+  void aWrittenRecordIsReadableByOthersLikeTheRestOfTheOutput(@TempDir Path dir) throws IOException {
+    Assumptions.assumeTrue(Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null, "POSIX only");
+    Path file = dir.resolve("run.json");
+    RunRecord.of("test").put("seed", 42).write(file);
+    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    assertTrue(Files.readString(file).contains("\"seed\": 42"));
   }
 }
