@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.clr4j.Checks;
 import org.clr4j.data.DataSources;
@@ -325,41 +327,12 @@ final class BenchCommand implements Callable<Integer> {
 
   /** {@code N} for every model, or {@code model=N,...} (models not named keep their default). */
   static Map<String, Integer> parseEpochs(String text, List<String> models, boolean quick) {
-    Map<String, Integer> result = new LinkedHashMap<>();
+    Map<String, Integer> defaults = new LinkedHashMap<>();
     for (String m : models) {
-      result.put(m, quick ? 2 : DEFAULT_EPOCHS.get(m));
-    }
-    if (text == null) {
-      return result;
+      defaults.put(m, quick ? 2 : DEFAULT_EPOCHS.get(m));
     }
     String rule = "--epochs (" + text + ") must be a whole number >= 1 or MODEL=N pairs, e.g. mlp=10,cnn=5";
-    try {
-      if (!text.contains("=")) {
-        int e = Integer.parseInt(text.strip());
-        if (e < 1) {
-          throw new IllegalArgumentException(rule);
-        }
-        result.replaceAll((m, v) -> e);
-        return result;
-      }
-      for (String pair : text.split(",")) {
-        String[] kv = pair.split("=", 2);
-        String m = kv[0].strip();
-        if (kv.length != 2 || !ReferenceModels.NAMES.contains(m)) {
-          throw new IllegalArgumentException(rule);
-        }
-        int e = Integer.parseInt(kv[1].strip());
-        if (e < 1) {
-          throw new IllegalArgumentException(rule);
-        }
-        if (result.containsKey(m)) {
-          result.put(m, e);
-        }
-      }
-      return result;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(rule);
-    }
+    return perModel(text, defaults, v -> atLeastOne(v, rule), rule);
   }
 
   /**
@@ -368,51 +341,59 @@ final class BenchCommand implements Callable<Integer> {
    */
   static Map<String, List<Integer>> parseOnecycleEpochs(String text, List<String> models, boolean quick,
       Map<String, Integer> budget) {
-    Map<String, List<Integer>> result = new LinkedHashMap<>();
+    Map<String, List<Integer>> defaults = new LinkedHashMap<>();
     for (String m : models) {
-      result.put(m, quick ? List.of(1) : DEFAULT_ONECYCLE_EPOCHS.get(m));
+      defaults.put(m, quick ? List.of(1) : DEFAULT_ONECYCLE_EPOCHS.get(m));
     }
-    if (text != null) {
-      String rule = "--onecycle-epochs (" + text + ") must be none, whole numbers >= 1 separated by ':' or "
-          + "MODEL=N:N... pairs, e.g. mlp=4:6,cnn=2:3";
-      String t = text.strip();
-      if (t.equals("none")) {
-        result.replaceAll((m, v) -> List.of());
-      } else if (!t.contains("=")) {
-        List<Integer> all = budgets(t, rule);
-        result.replaceAll((m, v) -> all);
-      } else {
-        for (String pair : t.split(",")) {
-          String[] kv = pair.split("=", 2);
-          String m = kv[0].strip();
-          if (kv.length != 2 || !ReferenceModels.NAMES.contains(m)) {
-            throw new IllegalArgumentException(rule);
-          }
-          List<Integer> list = kv[1].strip().equals("none") ? List.of() : budgets(kv[1], rule);
-          if (result.containsKey(m)) {
-            result.put(m, list);
-          }
-        }
-      }
-    }
+    String rule = "--onecycle-epochs (" + text + ") must be none, whole numbers >= 1 separated by ':' or "
+        + "MODEL=N:N... pairs, e.g. mlp=4:6,cnn=2:3";
+    Map<String, List<Integer>> result = perModel(text, defaults, v -> v.equals("none") ? List.of()
+        : Arrays.stream(v.split(":")).map(part -> atLeastOne(part.strip(), rule)).toList(), rule);
     result.replaceAll((m, list) -> list.stream().filter(e -> e < budget.get(m)).distinct().sorted().toList());
     return result;
   }
 
-  private static List<Integer> budgets(String text, String rule) {
-    List<Integer> list = new ArrayList<>();
+  /**
+   * A per-model option: one value for every model, or {@code MODEL=VALUE} pairs separated by commas (models not
+   * named keep their {@code defaults}; models not benched are checked, then ignored). {@code value} parses one
+   * value, throwing IllegalArgumentException with {@code rule} when it is wrong.
+   */
+  private static <T> Map<String, T> perModel(String text, Map<String, T> defaults, Function<String, T> value,
+      String rule) {
+    Map<String, T> result = new LinkedHashMap<>(defaults);
+    if (text == null) {
+      return result;
+    }
     try {
-      for (String part : text.split(":")) {
-        int e = Integer.parseInt(part.strip());
-        if (e < 1) {
+      if (!text.contains("=")) {
+        T all = value.apply(text.strip());
+        result.replaceAll((m, v) -> all);
+        return result;
+      }
+      for (String pair : text.split(",")) {
+        String[] kv = pair.split("=", 2);
+        String m = kv[0].strip();
+        if (kv.length != 2 || !ReferenceModels.NAMES.contains(m)) {
           throw new IllegalArgumentException(rule);
         }
-        list.add(e);
+        T v = value.apply(kv[1].strip());
+        if (result.containsKey(m)) {
+          result.put(m, v);
+        }
       }
+      return result;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(rule);
     }
-    return list;
+  }
+
+  /** A whole number >= 1, else IllegalArgumentException with {@code rule} (NumberFormatException when not a number). */
+  private static int atLeastOne(String text, String rule) {
+    int n = Integer.parseInt(text);
+    if (n < 1) {
+      throw new IllegalArgumentException(rule);
+    }
+    return n;
   }
 
   /** The shared training options for one model, as train and find would have them. */
@@ -510,19 +491,11 @@ final class BenchCommand implements Callable<Integer> {
       if (policy.equals("onecycle")) {
         oneCycle = schedule;
       }
-      List<BenchStore.Result> list = new ArrayList<>();
-      for (long s : seedList) {
-        list.add(trainClr4j(model, policy, schedule, null, s, e));
-      }
-      m.rows.put(label(policy), list);
+      m.rows.put(label(policy), everySeed(model, policy, schedule, e));
     }
     for (int shortBudget : shorter.get(model)) {
       Schedule s = schedule("onecycle", bounds, best.lr, perEpoch, (long) perEpoch * shortBudget);
-      List<BenchStore.Result> list = new ArrayList<>();
-      for (long seedValue : seedList) {
-        list.add(trainClr4j(model, "onecycle", s, null, seedValue, shortBudget));
-      }
-      m.rows.put(shorterLabel(shortBudget), list);
+      m.rows.put(shorterLabel(shortBudget), everySeed(model, "onecycle", s, shortBudget));
     }
     if (torch != null) {
       Path idx = out.resolve("pytorch-data");
@@ -584,6 +557,16 @@ final class BenchCommand implements Callable<Integer> {
 
   private String id(String kind, String model, String policy, Schedule schedule, long s, int e) {
     return String.join(" | ", kind, model, policy, schedule.toString(), "seed " + s, "epochs " + e, dataKey);
+  }
+
+  /** One scheduled policy trained with each seed, in seed order. */
+  private List<BenchStore.Result> everySeed(String model, String policy, Schedule schedule, int epochs)
+      throws IOException {
+    List<BenchStore.Result> list = new ArrayList<>();
+    for (long s : seedList) {
+      list.add(trainClr4j(model, policy, schedule, null, s, epochs));
+    }
+    return list;
   }
 
   /** One clr4j configuration: the recorded result, or trained now (resuming its checkpoint) and recorded. */
