@@ -101,6 +101,10 @@ final class OneCycleSchedule implements Schedule {
     return totalSteps;
   }
 
+  double maxLr() {
+    return maxLr;
+  }
+
   @Override
   public String toString() {
     return "onecycle(max=" + format(maxLr) + ", total=" + totalSteps + ", pct=" + format(pctStart) + ", div="
