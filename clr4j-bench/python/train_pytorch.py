@@ -35,11 +35,38 @@ import platform
 import re
 import struct
 import sys
+import sysconfig
 import time
 
-import numpy as np
-import torch
-from torch import nn
+
+def avoid_blas_oversubscription():
+    """Keeps OpenBLAS's own thread pool from competing with PyTorch's OpenMP pool, before either loads.
+
+    Debian's torch calls the system BLAS for its linear layers. OpenBLAS's pthread build (libopenblas0-pthread)
+    starts its own threads, one per core, beside PyTorch's OpenMP threads, which spin while OpenBLAS works: with 2
+    threads on 2 cores that made an mlp step 2.5x slower and a cnn step about 18 % slower (docs/BENCHMARKS.md,
+    "PyTorch's threads"). With OPENBLAS_NUM_THREADS=1 the BLAS runs on the calling thread and PyTorch's own
+    threads do the rest, as in a PyTorch built with MKL or the OpenMP OpenBLAS. A value the caller set is kept.
+    Returns (the BLAS library libblas.so.3 resolves to, or None; what this function set, or None).
+    """
+    multiarch = sysconfig.get_config_var("MULTIARCH") or ""
+    blas = None
+    for directory in (os.path.join("/usr/lib", multiarch), "/usr/lib64", "/usr/lib"):
+        candidate = os.path.join(directory, "libblas.so.3")
+        if os.path.exists(candidate):
+            blas = os.path.realpath(candidate)
+            break
+    if blas and "openblas-pthread" in blas and "OPENBLAS_NUM_THREADS" not in os.environ:
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"
+        return blas, "OPENBLAS_NUM_THREADS=1"
+    return blas, None
+
+
+BLAS, BLAS_SETTING = avoid_blas_oversubscription()
+
+import numpy as np  # noqa: E402 (after the BLAS setting, which OpenBLAS reads when it loads)
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
 
 DEFAULT_DATA_DIR = "/usr/share/datasets/fashion-mnist"
 FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
@@ -326,7 +353,9 @@ def main(argv=None):
                                                       generator=generator)
 
     log = (lambda *s: None) if a.quiet else print
-    log(f"torch {torch.__version__}, {a.threads} thread(s), {platform.machine()}; data {n}/{len(y_test)} from "
+    log(f"torch {torch.__version__}, {a.threads} thread(s), BLAS {BLAS or 'unknown'} "
+        f"(OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}"
+        f"{', set by this script' if BLAS_SETTING else ''}), {platform.machine()}; data {n}/{len(y_test)} from "
         f"{a.data_dir}; model {a.model} (init {a.init}); sgd(momentum={a.momentum}, weight_decay={a.weight_decay}), "
         f"batch {a.batch_size}, {steps_per_epoch} steps/epoch; schedule {a.schedule}; seed {a.seed}; loader {a.loader}"
         + ("; channels-last" if memory_format is torch.channels_last else ""))
@@ -375,7 +404,8 @@ def main(argv=None):
             "environment": {"torch": torch.__version__, "python": platform.python_version(),
                             "numpy": np.__version__, "os": f"{platform.system()} {platform.release()}",
                             "arch": platform.machine(), "cores": os.cpu_count()},
-            "torch": torch.__version__, "threads": a.threads,
+            "torch": torch.__version__, "threads": a.threads, "blas": BLAS,
+            "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS"), "blas_setting": BLAS_SETTING,
             "model": a.model, "init": a.init, "schedule": a.schedule, "seed": a.seed, "epochs": a.epochs,
             "batch_size": a.batch_size, "loader": a.loader, "channels_last": memory_format is torch.channels_last,
             "optimizer": f"sgd(momentum={a.momentum}, weight_decay={a.weight_decay})",
