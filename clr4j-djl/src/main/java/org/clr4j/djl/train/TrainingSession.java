@@ -13,9 +13,11 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.clr4j.Checks;
@@ -37,6 +39,10 @@ public final class TrainingSession implements AutoCloseable {
   private final int batchSize;
   private final float[] batchFeatures;
   private final int[] batchLabels;
+  // Native-order direct buffers the step's input arrays are made from: the engine reads them in place (CPU) or
+  // copies them (GPU), where NDManager.create(float[]) allocates and zeroes a fresh direct buffer every step.
+  private final ByteBuffer featureBuffer;
+  private final ByteBuffer labelBuffer;
   private final boolean ownsModel;
 
   private TrainingSession(Model model, Trainer trainer, int[] sampleShape, int batchSize, boolean ownsModel) {
@@ -52,6 +58,8 @@ public final class TrainingSession implements AutoCloseable {
     this.batchSize = batchSize;
     this.batchFeatures = new float[batchSize * count];
     this.batchLabels = new int[batchSize];
+    this.featureBuffer = ByteBuffer.allocateDirect(batchSize * count * Float.BYTES).order(ByteOrder.nativeOrder());
+    this.labelBuffer = ByteBuffer.allocateDirect(batchSize * Long.BYTES).order(ByteOrder.nativeOrder());
   }
 
   /**
@@ -77,7 +85,7 @@ public final class TrainingSession implements AutoCloseable {
 
   private static DefaultTrainingConfig trainingConfig(Optimizer optimizer) {
     // No training listeners: DJL's default ones compute metrics every step, which costs throughput.
-    return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer);
+    return new DefaultTrainingConfig(new SparseSoftmaxCrossEntropy()).optOptimizer(optimizer);
   }
 
   /**
@@ -131,14 +139,23 @@ public final class TrainingSession implements AutoCloseable {
     return loss;
   }
 
+  // The buffers are rewritten only here, at the start of a step: the previous step's arrays that read them were
+  // closed with its sub-manager, autograd's saved tensors included.
   private NDArray features(NDManager manager, int count) {
-    float[] values = count == batchSize ? batchFeatures : java.util.Arrays.copyOf(batchFeatures, count * featureCount);
-    return manager.create(values, ReferenceModels.inputShape(count, sampleShape));
+    featureBuffer.clear();
+    featureBuffer.asFloatBuffer().put(batchFeatures, 0, count * featureCount);
+    featureBuffer.limit(count * featureCount * Float.BYTES);
+    return manager.create(featureBuffer, ReferenceModels.inputShape(count, sampleShape), DataType.FLOAT32);
   }
 
   private NDArray labels(NDManager manager, int count) {
-    int[] values = count == batchSize ? batchLabels : java.util.Arrays.copyOf(batchLabels, count);
-    return manager.create(values, new Shape(count));
+    labelBuffer.clear();
+    LongBuffer labels = labelBuffer.asLongBuffer();
+    for (int i = 0; i < count; i++) {
+      labels.put(batchLabels[i]);
+    }
+    labelBuffer.limit(count * Long.BYTES);
+    return manager.create(labelBuffer, new Shape(count), DataType.INT64); // gather's index type: no conversion
   }
 
   /** Mean loss and accuracy on {@code data} (inference mode: batch norm uses its running statistics). */
