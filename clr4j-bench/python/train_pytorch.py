@@ -16,6 +16,9 @@ What matches clr4j (clr4j-djl ReferenceModels, TrainingLoop, OptimizerConfig.def
 - initialization (--init djl, the default): weights N(0, 2/fan_in) (DJL's XavierInitializer(GAUSSIAN, IN, 2)),
   biases 0, batch-norm gamma 1 / beta 0. --init pytorch keeps PyTorch's own defaults instead;
 - evaluation after each epoch on the test set in batches of 1000 (batch norm in inference mode);
+- threads: --threads intra-op threads (default: the cores), 1 inter-op thread; where the system BLAS is OpenBLAS's
+  pthread build, OPENBLAS_NUM_THREADS=1 unless set, so that its pool does not spin against PyTorch's (see
+  avoid_blas_oversubscription);
 - timing: training steps only (evaluation excluded); train_seconds is cumulative since the start, as in clr4j's
   run.json, samples_per_second is that epoch's.
 The data order differs (torch.randperm seeded by --seed, where clr4j uses its own seeded shuffle), as does the
