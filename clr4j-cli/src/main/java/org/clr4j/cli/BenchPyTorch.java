@@ -237,7 +237,7 @@ final class BenchPyTorch {
     r.samplesPerSecond = o.get("samples_per_second").getAsDouble();
     r.trainSeconds = o.get("train_seconds").getAsDouble();
     r.note = "torch " + o.get("torch").getAsString() + ", " + o.get("threads").getAsInt() + " thread(s), init "
-        + o.get("init").getAsString() + ", loader " + o.get("loader").getAsString();
+        + o.get("init").getAsString() + ", loader " + o.get("loader").getAsString() + blasNote(o);
     JsonArray epochs = o.getAsJsonArray("epoch_results");
     for (JsonElement el : epochs) {
       JsonObject e = el.getAsJsonObject();
@@ -246,5 +246,15 @@ final class BenchPyTorch {
           e.get("samples_per_second").getAsDouble()));
     }
     return r;
+  }
+
+  /** The BLAS and its thread setting, which decide PyTorch's mlp speed; absent from records before 2026-12-01. */
+  static String blasNote(JsonObject o) {
+    if (!o.has("blas") || o.get("blas").isJsonNull()) {
+      return "";
+    }
+    JsonElement threads = o.get("openblas_threads");
+    return ", BLAS " + o.get("blas").getAsString() + " (OPENBLAS_NUM_THREADS="
+        + (threads == null || threads.isJsonNull() ? "unset" : threads.getAsString()) + ")";
   }
 }

@@ -127,6 +127,23 @@ class BenchCommandTest {
   }
 
   @Test
+  void pyTorchResultsNameTheBlasAndItsThreadSettingWhereTheRecordHasThem(@TempDir Path dir) throws IOException {
+    String common = "\"schedule\": \"constant(lr=0.1)\", \"epochs\": 1, \"seed\": 42, \"samples_per_second\": 9.5,"
+        + " \"train_seconds\": 2.0, \"torch\": \"1.13.1\", \"threads\": 2, \"init\": \"djl\","
+        + " \"loader\": \"randperm\", \"epoch_results\": [{\"epoch\": 1, \"test_accuracy\": 0.8,"
+        + " \"test_loss\": 0.5, \"train_loss\": 0.6, \"train_seconds\": 2.0, \"samples_per_second\": 9.5}]";
+    Path now = dir.resolve("now.json");
+    Files.writeString(now, "{" + common + ", \"blas\": \"/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3\","
+        + " \"openblas_threads\": \"1\", \"blas_setting\": \"OPENBLAS_NUM_THREADS=1\"}");
+    assertEquals("torch 1.13.1, 2 thread(s), init djl, loader randperm, BLAS "
+        + "/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 (OPENBLAS_NUM_THREADS=1)",
+        BenchPyTorch.read(now).note);
+    Path before = dir.resolve("before.json"); // written before the script recorded its BLAS
+    Files.writeString(before, "{" + common + "}");
+    assertEquals("torch 1.13.1, 2 thread(s), init djl, loader randperm", BenchPyTorch.read(before).note);
+  }
+
+  @Test
   void shorterOnecycleBudgetsParseAndStayBelowTheMainBudget() {
     Map<String, Integer> budget = Map.of("mlp", 10, "cnn", 5);
     List<String> both = List.of("mlp", "cnn");
