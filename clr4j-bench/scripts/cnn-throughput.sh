@@ -11,6 +11,8 @@ set -euo pipefail
 rounds=${1:-3}
 out=${2:-/tmp/cnn-throughput}
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=rounds.sh
+. "$(dirname "$0")/rounds.sh"
 clr4j="$root/clr4j"
 py=/usr/bin/python3
 spec="onecycle(max=0.1, total=469)"
@@ -40,17 +42,4 @@ run() {  # variant -> samples/s
       | sed -n 's/^final test accuracy.* \([0-9]*\) samples\/s.*/\1/p'
 }
 
-declare -A all
-for r in $(seq "$rounds"); do
-  for v in "${variants[@]}"; do
-    s=$(run "$v")
-    echo "round $r  $v: $s samples/s"
-    all[$v]="${all[$v]:-} $s"
-  done
-done
-echo
-printf '| variant | samples/s per round | median |\n|---|---|--:|\n'
-for v in "${variants[@]}"; do
-  median=$(printf '%s\n' ${all[$v]} | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '| %s |%s | %s |\n' "$v" "${all[$v]}" "$median"
-done
+alternate_rounds "$rounds" "variant"

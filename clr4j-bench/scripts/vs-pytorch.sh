@@ -17,6 +17,8 @@ case "$model" in
   *) echo "vs-pytorch.sh: model ($model) must be mlp or cnn" >&2; exit 2 ;;
 esac
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=rounds.sh
+. "$(dirname "$0")/rounds.sh"
 py=/usr/bin/python3
 mkdir -p "$out"
 "$root/clr4j" --version > /dev/null   # build first
@@ -40,17 +42,4 @@ run() {  # variant -> samples/s
       --schedule "$spec" "${extra[@]}" --quiet | sed -n 's/.* \([0-9]*\) samples\/s.*/\1/p'
 }
 
-declare -A all
-for r in $(seq "$rounds"); do
-  for v in "${variants[@]}"; do
-    s=$(run "$v")
-    echo "round $r  $v: $s samples/s"
-    all[$v]="${all[$v]:-} $s"
-  done
-done
-echo
-printf '| %s variant | samples/s per round | median |\n|---|---|--:|\n' "$model"
-for v in "${variants[@]}"; do
-  median=$(printf '%s\n' ${all[$v]} | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '| %s |%s | %s |\n' "$v" "${all[$v]}" "$median"
-done
+alternate_rounds "$rounds" "$model variant"
