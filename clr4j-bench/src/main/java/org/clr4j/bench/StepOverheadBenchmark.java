@@ -5,10 +5,10 @@ import ai.djl.training.tracker.Tracker;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.clr4j.data.Dataset;
-import org.clr4j.data.EpochOrder;
+import org.clr4j.sampling.EpochOrder;
 import org.clr4j.data.FashionMnist;
-import org.clr4j.djl.train.OptimizerConfig;
-import org.clr4j.djl.train.TrainingSession;
+import org.clr4j.djl.optim.OptimizerConfig;
+import org.clr4j.djl.optim.OptimizerKind;
 import org.clr4j.schedule.Schedule;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * the same step with DJL's built-in SGD at a fixed learning rate and momentum: does reading the learning rate and
  * momentum from a schedule at every step, with PyTorch-style momentum, cost more than a few percent of a step?
  *
- * <p>Each invocation is one {@link TrainingSession#trainStep} on the next mini-batch of {@link #BATCH} images of
+ * <p>Each invocation is one {@link StepSession#trainStep} on the next mini-batch of {@link #BATCH} images of
  * the embedded Fashion-MNIST subset (10,000 training images, offline), taken in one fixed shuffled order and
  * wrapping to its start when the next full batch does not fit. The model and its optimizer are built once per
  * trial, from the same seed for every optimizer, so all optimizers train the same network on the same batches.
@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code djl_sgd_fixed}: the plain DJL loop: {@code Optimizer.sgd()} with {@code Tracker.fixed(0.05)},
  *       momentum 0.9, weight decay 5e-4;
- *   <li>{@code clr4j_sgd_constant}: clr4j's {@code ScheduledSgd} ({@code OptimizerConfig.defaults("sgd")}: momentum
+ *   <li>{@code clr4j_sgd_constant}: clr4j's {@code ScheduledSgd} ({@code OptimizerConfig.defaults(OptimizerKind.SGD)}: momentum
  *       0.9, weight decay 5e-4) following {@code constant(lr=0.05)};
  *   <li>{@code clr4j_sgd_onecycle}: the same optimizer following a 1cycle schedule that cycles the learning rate
  *       and the momentum (0.95 to 0.85 and back) at every step.
@@ -85,14 +85,14 @@ public class StepOverheadBenchmark {
   private Dataset data;
   private int[] order;
   private int from;
-  private TrainingSession session;
+  private StepSession session;
 
   @Setup(Level.Trial)
   public void setUp() {
     data = FashionMnist.embeddedSmall().train();
     order = new EpochOrder(data.size(), SEED).order(0);
     from = 0;
-    session = TrainingSession.create(model, data, BATCH, createOptimizer(optimizer), SEED);
+    session = StepSession.create(model, data, BATCH, createOptimizer(optimizer), SEED);
   }
 
   static Optimizer createOptimizer(String name) {
@@ -101,13 +101,13 @@ public class StepOverheadBenchmark {
         return Optimizer.sgd().setLearningRateTracker(Tracker.fixed(LR)).optMomentum(MOMENTUM)
             .optWeightDecays(5e-4f).build();
       case "clr4j_sgd_constant":
-        return OptimizerConfig.defaults("sgd").create(Schedule.parse("constant(lr=0.05)"), 0);
+        return OptimizerConfig.defaults(OptimizerKind.SGD).create(Schedule.parse("constant(lr=0.05)"), 0);
       case "clr4j_sgd_onecycle":
         Schedule onecycle = Schedule.parse(ONECYCLE);
         if (!onecycle.hasMomentum()) {
           throw new IllegalStateException(ONECYCLE + " must cycle momentum");
         }
-        return OptimizerConfig.defaults("sgd").create(onecycle, 0);
+        return OptimizerConfig.defaults(OptimizerKind.SGD).create(onecycle, 0);
       default:
         throw new IllegalArgumentException("optimizer (" + name + ") must be one of " + OPTIMIZERS);
     }

@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.clr4j.data.DataSources;
 import org.clr4j.data.Dataset;
-import org.clr4j.data.EpochOrder;
-import org.clr4j.djl.train.OptimizerConfig;
-import org.clr4j.djl.train.TrainingSession;
+import org.clr4j.sampling.EpochOrder;
+import org.clr4j.djl.optim.OptimizerConfig;
+import org.clr4j.djl.optim.OptimizerKind;
 import org.clr4j.schedule.Schedule;
 
 /**
@@ -51,8 +51,8 @@ public final class StepProbe {
     Dataset train = DataSources.parse(args.length > 2 ? args[2] : "fashion-mnist").train();
     int[] order = new EpochOrder(train.size(), SEED).order(0);
     int batches = train.size() / BATCH;
-    var optimizer = OptimizerConfig.defaults("sgd").create(Schedule.parse("onecycle(max=0.1, total=100000)"), 0);
-    try (TrainingSession session = TrainingSession.create(model, train, BATCH, optimizer, SEED)) {
+    var optimizer = OptimizerConfig.defaults(OptimizerKind.SGD).create(Schedule.parse("onecycle(max=0.1, total=100000)"), 0);
+    try (StepSession session = StepSession.create(model, train, BATCH, optimizer, SEED)) {
       for (int i = 0; i < WARM_UP; i++) {
         session.trainStep(train, order, (i % batches) * BATCH, BATCH);
       }

@@ -23,14 +23,18 @@ import java.util.stream.Stream;
 import org.clr4j.Checks;
 import org.clr4j.data.DataSources;
 import org.clr4j.data.TrainTest;
-import org.clr4j.djl.model.ReferenceModels;
-import org.clr4j.djl.record.RunRecord;
+import org.clr4j.djl.Steps;
+import org.clr4j.djl.optim.OptimizerConfig;
+import org.clr4j.djl.optim.OptimizerKind;
+import org.clr4j.djl.train.CheckpointException;
 import org.clr4j.djl.train.EpochResult;
-import org.clr4j.djl.train.OptimizerConfig;
-import org.clr4j.djl.train.TrainingConfig;
-import org.clr4j.djl.train.TrainingListener;
+import org.clr4j.djl.train.TrainingDivergedException;
 import org.clr4j.djl.train.TrainingLoop;
 import org.clr4j.djl.train.TrainingResult;
+import org.clr4j.reference.ReferenceModel;
+import org.clr4j.reference.ReferenceRun;
+import org.clr4j.reference.ReferenceTraining;
+import org.clr4j.reference.RunRecord;
 import org.clr4j.rangetest.Bounds;
 import org.clr4j.schedule.Schedule;
 import picocli.CommandLine.Command;
@@ -192,7 +196,7 @@ final class BenchCommand implements Callable<Integer> {
     Files.createDirectories(out);
     store = BenchStore.open(out);
     BenchPyTorch torch = pytorchRunner();
-    int perEpoch = TrainingConfig.stepsPerEpoch(trainTest.train().size(), batchSize);
+    int perEpoch = (int) Steps.perEpoch(trainTest.train().size(), batchSize);
     o.println("clr4j bench: " + String.join(", ", modelList) + " on " + trainTest.train().name() + " ("
         + trainTest.train().size() + " train / " + trainTest.test().size() + " test), batch " + batchSize + ", "
         + perEpoch + " steps/epoch, SGD momentum 0.9, weight decay 5e-4, " + threadCount + " thread(s)");
@@ -283,12 +287,12 @@ final class BenchCommand implements Callable<Integer> {
     modelList = models != null ? List.copyOf(new LinkedHashSet<>(models)) : quick ? List.of("mlp")
         : List.of("mlp", "cnn");
     if (modelList.isEmpty()) {
-      throw new IllegalArgumentException("--models must name at least one of " + ReferenceModels.NAMES);
+      throw new IllegalArgumentException("--models must name at least one of " + ReferenceModel.names());
     }
     for (String m : modelList) {
-      if (!ReferenceModels.NAMES.contains(m)) {
+      if (!Arrays.asList(ReferenceModel.names().split(", ")).contains(m)) {
         throw new IllegalArgumentException("--models (" + m + ") must be one of "
-            + String.join(", ", ReferenceModels.NAMES));
+            + ReferenceModel.names());
       }
     }
     if (data == null) {
@@ -373,7 +377,7 @@ final class BenchCommand implements Callable<Integer> {
       for (String pair : text.split(",")) {
         String[] kv = pair.split("=", 2);
         String m = kv[0].strip();
-        if (kv.length != 2 || !ReferenceModels.NAMES.contains(m)) {
+        if (kv.length != 2 || !Arrays.asList(ReferenceModel.names().split(", ")).contains(m)) {
           throw new IllegalArgumentException(rule);
         }
         T v = value.apply(kv[1].strip());
@@ -573,7 +577,7 @@ final class BenchCommand implements Callable<Integer> {
   private BenchStore.Result trainClr4j(String model, String policy, Schedule schedule, Double lr, long s, int e)
       throws IOException {
     String id = id("clr4j", model, policy, schedule, s, e);
-    int perEpoch = TrainingConfig.stepsPerEpoch(trainTest.train().size(), batchSize);
+    int perEpoch = (int) Steps.perEpoch(trainTest.train().size(), batchSize);
     String what = model + " " + (lr != null ? "fixed lr " + Charts.fmt(lr) : label(policy)) + " seed " + s;
     BenchStore.Result recorded = store.get(id);
     if (recorded != null) {
@@ -584,11 +588,11 @@ final class BenchCommand implements Callable<Integer> {
     progress.begin(what);
     Path ckpt = out.resolve("checkpoints").resolve(sha256(id).substring(0, 16));
     boolean resume = Files.exists(ckpt.resolve("checkpoint.clr4j"));
-    TrainingConfig config = new TrainingConfig(model, batchSize, e, schedule, OptimizerConfig.defaults("sgd"), s,
-        Double.NaN, 1000, ckpt);
+    ReferenceRun config = new ReferenceRun(ReferenceModel.fromName(model), batchSize, e, schedule,
+        OptimizerConfig.defaults(OptimizerKind.SGD), s, Double.NaN, 1000, ckpt);
     List<EpochResult> epochs = new ArrayList<>();
     long[] reported = {-1};
-    TrainingListener listener = new TrainingListener() {
+    TrainingLoop.Listener listener = new TrainingLoop.Listener() {
       @Override
       public void onStep(long step, long totalSteps, double rate, double momentum, double loss) {
         if (reported[0] < 0) {
@@ -620,17 +624,16 @@ final class BenchCommand implements Callable<Integer> {
     TrainingResult result;
     try {
       try {
-        result = new TrainingLoop(config, listener).run(trainTest, resume);
-      } catch (IllegalArgumentException bad) {
-        if (!resume) {
-          throw bad;
-        }
+        result = new ReferenceTraining(config, trainTest, null, listener)
+            .run(resume ? TrainingLoop.Resume.REQUIRED : TrainingLoop.Resume.NO);
+      } catch (CheckpointException bad) {
         // A checkpoint that does not fit (e.g. left by another version): start the configuration afresh.
+        o.println(what + ": " + bad.getMessage() + "; starting it again");
         deleteTree(ckpt);
         epochs.clear();
-        result = new TrainingLoop(config, listener).run(trainTest, false);
+        result = new ReferenceTraining(config, trainTest, null, listener).run(TrainingLoop.Resume.NO);
       }
-    } catch (IllegalStateException diverged) {
+    } catch (TrainingDivergedException diverged) {
       r.status = "diverged";
       r.note = diverged.getMessage();
       for (EpochResult ep : epochs) {
@@ -719,7 +722,7 @@ final class BenchCommand implements Callable<Integer> {
     options.put("onecycle_epochs", shorter);
     options.put("seeds", seedList);
     options.put("batch_size", batchSize);
-    options.put("optimizer", OptimizerConfig.defaults("sgd").toString());
+    options.put("optimizer", OptimizerConfig.defaults(OptimizerKind.SGD).toString());
     options.put("step_decay", "lr × " + STEP_GAMMA + " after each third of the budget, from the best fixed rate");
     options.put("triangular_decay", "both bounds × " + DECAY_TO + " over the budget");
     options.put("range_test", range.test().toString() + ", method " + range.method().cliName());

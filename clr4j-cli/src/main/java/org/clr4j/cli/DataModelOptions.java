@@ -4,8 +4,11 @@ import java.nio.file.Path;
 import org.clr4j.Checks;
 import org.clr4j.data.DataSources;
 import org.clr4j.data.TrainTest;
-import org.clr4j.djl.model.ReferenceModels;
-import org.clr4j.djl.train.OptimizerConfig;
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import org.clr4j.djl.optim.OptimizerConfig;
+import org.clr4j.djl.optim.OptimizerKind;
+import org.clr4j.reference.ReferenceModel;
 import picocli.CommandLine.Option;
 
 /** The options every training command shares: data, model, optimizer, batch size, seed, threads. */
@@ -42,6 +45,10 @@ final class DataModelOptions {
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Default: ${DEFAULT-VALUE}.")
   int batchSize;
 
+  @Option(names = "--device", paramLabel = "DEVICE",
+      description = "cpu, gpu or gpu:N (DJL's names). Default: the engine's default device (a GPU when there is one).")
+  String device;
+
   @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
       description = "Seeds initialization and data order. Default: ${DEFAULT-VALUE}.")
   long seed;
@@ -53,25 +60,60 @@ final class DataModelOptions {
 
   /** Validates the options and applies the thread count; must run before the engine is first used. */
   void validate() {
-    if (!ReferenceModels.NAMES.contains(model)) {
-      throw new IllegalArgumentException("--model (" + model + ") must be one of "
-          + String.join(", ", ReferenceModels.NAMES));
-    }
+    referenceModel();
     optimizerConfig();
     Checks.atLeast("--batch-size", batchSize, 1);
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : Checks.atLeast("--threads", threads, 1);
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    device(); // after the thread settings: this starts the engine
   }
 
   OptimizerConfig optimizerConfig() {
-    if (!OptimizerConfig.KINDS.contains(optimizer)) {
-      throw new IllegalArgumentException("--optimizer (" + optimizer + ") must be one of "
-          + String.join(", ", OptimizerConfig.KINDS));
+    OptimizerKind kind;
+    try {
+      kind = OptimizerKind.fromName(optimizer);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--optimizer (" + optimizer + ") must be one of " + OptimizerKind.names());
     }
-    OptimizerConfig d = OptimizerConfig.defaults(optimizer);
-    return new OptimizerConfig(optimizer, momentum == null ? d.momentum() : momentum,
+    OptimizerConfig d = OptimizerConfig.defaults(kind);
+    return new OptimizerConfig(kind, momentum == null ? d.momentum() : momentum,
         weightDecay == null ? d.weightDecay() : weightDecay, clip);
+  }
+
+  ReferenceModel referenceModel() {
+    try {
+      return ReferenceModel.fromName(model);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--model (" + model + ") must be one of " + ReferenceModel.names());
+    }
+  }
+
+  /**
+   * The device of {@code --device}, or null for the engine's default. Checked against the devices the engine has,
+   * so an absent GPU is a one-line error, not a native failure later.
+   */
+  Device device() {
+    if (device == null) {
+      return null;
+    }
+    Device d;
+    try {
+      d = Device.fromName(device);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("--device (" + device + ") must be cpu, gpu or gpu:N");
+    }
+    if (d.isGpu()) {
+      int gpus = Engine.getEngine("PyTorch").getGpuCount();
+      if (d.getDeviceId() >= gpus) {
+        throw new IllegalArgumentException("--device (" + device + "): " + (gpus == 0 ? "this machine's PyTorch "
+            + "engine sees no GPU (a GPU needs CUDA and DJL's pytorch-native-cu* natives; see README)"
+            : "there are " + gpus + " GPU(s), gpu:0 to gpu:" + (gpus - 1)));
+      }
+    } else if (!"cpu".equals(d.getDeviceType())) {
+      throw new IllegalArgumentException("--device (" + device + ") must be cpu, gpu or gpu:N");
+    }
+    return d;
   }
 
   TrainTest load() {

@@ -12,11 +12,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.clr4j.Checks;
 import org.clr4j.data.TrainTest;
+import org.clr4j.djl.Steps;
 import org.clr4j.djl.train.EpochResult;
-import org.clr4j.djl.train.TrainingConfig;
-import org.clr4j.djl.train.TrainingListener;
+import org.clr4j.djl.train.TrainingDivergedException;
 import org.clr4j.djl.train.TrainingLoop;
 import org.clr4j.djl.train.TrainingResult;
+import org.clr4j.reference.ReferenceRun;
+import org.clr4j.reference.ReferenceTraining;
 import org.clr4j.rangetest.Bounds;
 import org.clr4j.schedule.Schedule;
 import picocli.CommandLine.Command;
@@ -141,7 +143,7 @@ final class DemoCommand implements Callable<Integer> {
           testSamples == null ? data.test() : data.test().head(testSamples));
     }
     PrintWriter o = spec.commandLine().getOut();
-    long perEpoch = TrainingConfig.stepsPerEpoch(data.train().size(), common.batchSize);
+    long perEpoch = Steps.perEpoch(data.train().size(), common.batchSize);
     long totalSteps = perEpoch * epochs;
     o.println("clr4j demo: range test, then fixed lr vs triangular2 (CLR) vs 1cycle, " + epochs + " epoch(s) each");
     o.println("data:  " + data.train().size() + " train / " + data.test().size() + " test samples of "
@@ -192,11 +194,11 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void train(Run run, TrainTest data, long totalSteps, PrintWriter o) {
-    TrainingConfig config = new TrainingConfig(common.model, common.batchSize, epochs, run.schedule,
+    ReferenceRun config = new ReferenceRun(common.referenceModel(), common.batchSize, epochs, run.schedule,
         common.optimizerConfig(), common.seed, Double.NaN, 1000, null);
     try (Progress bar = new Progress(run.id, totalSteps, "steps")) {
       double[] lastAcc = {Double.NaN};
-      run.result = new TrainingLoop(config, new TrainingListener() {
+      run.result = new ReferenceTraining(config, data, common.device(), new TrainingLoop.Listener() {
         @Override
         public void onStep(long step, long total, double lr, double momentum, double loss) {
           if (step % 5 == 0 || step == total - 1) {
@@ -209,8 +211,8 @@ final class DemoCommand implements Callable<Integer> {
         public void onEpoch(EpochResult e) {
           lastAcc[0] = e.testAccuracy();
         }
-      }).run(data, false);
-    } catch (IllegalStateException e) {
+      }).run(TrainingLoop.Resume.NO);
+    } catch (TrainingDivergedException e) {
       // A diverged run is a result worth showing next to the others, not a reason to lose them.
       run.failure = e.getMessage();
     }

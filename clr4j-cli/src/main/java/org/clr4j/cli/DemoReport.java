@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.clr4j.Checks;
 import org.clr4j.data.TrainTest;
-import org.clr4j.djl.record.RunRecord;
+import org.clr4j.reference.RunRecord;
 import org.clr4j.djl.train.EpochResult;
 import org.clr4j.rangetest.Bounds;
 import org.knowm.xchart.XYChart;

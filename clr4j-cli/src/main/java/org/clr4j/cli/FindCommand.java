@@ -13,10 +13,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.clr4j.Checks;
 import org.clr4j.data.TrainTest;
-import org.clr4j.djl.rangetest.DjlRangeTest;
-import org.clr4j.djl.record.RunRecord;
-import org.clr4j.djl.train.TrainingConfig;
-import org.clr4j.djl.train.TrainingSession;
+import org.clr4j.djl.Steps;
+import org.clr4j.reference.ReferenceRangeTest;
+import org.clr4j.reference.RunRecord;
 import org.clr4j.rangetest.RangeTest;
 import org.clr4j.rangetest.RangeTestResult;
 import org.clr4j.rangetest.Suggestion;
@@ -66,7 +65,7 @@ final class FindCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     o.println("data:  " + data.train());
     Found found = range.run(common, data, o);
-    long perEpoch = TrainingConfig.stepsPerEpoch(data.train().size(), common.batchSize);
+    long perEpoch = Steps.perEpoch(data.train().size(), common.batchSize);
     Schedule schedule = PolicyChoice.schedule(policy, found.chosen(), perEpoch, perEpoch * epochs);
     o.println();
     o.println("schedule for " + epochs + " epoch(s) of " + perEpoch + " steps:");
@@ -134,14 +133,12 @@ final class FindCommand implements Callable<Integer> {
     Found run(DataModelOptions common, TrainTest data, PrintWriter o) {
       SuggestionMethod chosenMethod = method();
       RangeTest test = test();
-      int held = Math.min(validation, data.train().size() / 5);
       long t0 = System.nanoTime();
       RangeTestResult result;
-      try (TrainingSession session = TrainingSession.create(common.model, data.train(), common.batchSize,
-          common.optimizerConfig().create(Schedule.parse("constant(lr=0.001)"), 0), common.seed);
-          Progress bar = new Progress("range test", test.steps(), "steps")) {
-        result = DjlRangeTest.run(session, data.train(), test, common.optimizerConfig(), evalEvery > 0 ? held : 0,
-            common.seed, (p, total) -> bar.stepTo(p.index() + 1, String.format(Locale.ROOT, "lr %.2e loss %.3f%s",
+      try (Progress bar = new Progress("range test", test.steps(), "steps")) {
+        result = ReferenceRangeTest.run(common.referenceModel(), data.train(), common.batchSize, test,
+            common.optimizerConfig(), evalEvery > 0 ? validation : 0, common.seed, common.device(),
+            (p, total) -> bar.stepTo(p.index() + 1, String.format(Locale.ROOT, "lr %.2e loss %.3f%s",
                 p.lr(), p.loss(), p.hasAccuracy() ? String.format(Locale.ROOT, " acc %.3f", p.accuracy()) : "")));
       }
       double seconds = (System.nanoTime() - t0) / 1e9;

@@ -7,6 +7,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /** A progress bar on standard error, so standard output stays clean for results. */
 final class Progress implements AutoCloseable {
   private final ProgressBar bar;
+  private boolean closed;
 
   Progress(String task, long max, String unit) {
     this.bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setUnit(" " + unit, 1)
@@ -21,6 +22,10 @@ final class Progress implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed) {
+      return; // closed early, before printing results, and again at the end of its try block
+    }
+    closed = true;
     bar.close();
   }
 }

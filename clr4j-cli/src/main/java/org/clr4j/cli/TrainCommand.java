@@ -14,12 +14,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.clr4j.Checks;
 import org.clr4j.data.TrainTest;
-import org.clr4j.djl.record.RunRecord;
+import org.clr4j.djl.Steps;
 import org.clr4j.djl.train.EpochResult;
 import org.clr4j.djl.train.TrainingConfig;
-import org.clr4j.djl.train.TrainingListener;
 import org.clr4j.djl.train.TrainingLoop;
 import org.clr4j.djl.train.TrainingResult;
+import org.clr4j.reference.ReferenceRun;
+import org.clr4j.reference.ReferenceTraining;
+import org.clr4j.reference.RunRecord;
 import org.clr4j.rangetest.Bounds;
 import org.clr4j.schedule.Schedule;
 import org.knowm.xchart.XYChart;
@@ -108,7 +110,7 @@ final class TrainCommand implements Callable<Integer> {
     o.println("data:  " + data.train());
     o.println("model: " + common.model + ", optimizer " + common.optimizerConfig() + ", batch " + common.batchSize
         + ", seed " + common.seed + ", " + common.threads() + " thread(s)");
-    long perEpoch = TrainingConfig.stepsPerEpoch(data.train().size(), common.batchSize);
+    long perEpoch = Steps.perEpoch(data.train().size(), common.batchSize);
     long totalSteps = perEpoch * epochs;
     Files.createDirectories(out);
     FindCommand.Found found = null;
@@ -134,15 +136,18 @@ final class TrainCommand implements Callable<Integer> {
       Files.createDirectories(ckpt);
       Files.writeString(savedSpec, chosen + "\n");
     }
-    TrainingConfig config = new TrainingConfig(common.model, common.batchSize, epochs, chosen,
+    ReferenceRun config = new ReferenceRun(common.referenceModel(), common.batchSize, epochs, chosen,
         common.optimizerConfig(), common.seed, targetAccuracy == null ? Double.NaN : targetAccuracy, evalBatchSize,
         ckpt);
     TrainingResult result;
     o.printf("%5s %10s %10s %9s %9s %10s%n", "epoch", "train loss", "test loss", "accuracy", "seconds", "samples/s");
     o.flush();
-    try (Progress bar = new Progress("train", totalSteps, "steps")) {
+    // Ctrl-C / SIGTERM: the loop stops after its step and checkpoints; the JVM waits until this command has
+    // written its outputs and said where it stopped.
+    Interrupts.Scope signals = Interrupts.install();
+    try (signals; Progress bar = new Progress("train", totalSteps, "steps")) {
       double[] lastAcc = {Double.NaN};
-      result = new TrainingLoop(config, new TrainingListener() {
+      ReferenceTraining training = new ReferenceTraining(config, data, common.device(), new TrainingLoop.Listener() {
         @Override
         public void onStep(long step, long total, double lr, double momentum, double loss) {
           if (step % 5 == 0 || step == total - 1) {
@@ -158,16 +163,19 @@ final class TrainCommand implements Callable<Integer> {
               100 * e.testAccuracy(), e.trainSeconds(), e.samplesPerSecond());
           o.flush();
         }
-      }).run(data, resume);
+      });
+      signals.onSignal(training::requestStop);
+      result = training.run(resume ? TrainingLoop.Resume.REQUIRED : TrainingLoop.Resume.NO);
+      bar.close();
+      o.println();
+      summary(o, result);
+      writeOutputs(result, data, found);
+      o.println("wrote " + out.resolve("run.json") + ", steps.csv, epochs.csv, lr.png, loss.png, accuracy.png");
+      if (result.status() == TrainingResult.Status.INTERRUPTED) {
+        o.println("interrupted at step " + result.steps().size() + "; continue with the same command and --resume");
+      }
+      o.flush();
     }
-    o.println();
-    summary(o, result);
-    writeOutputs(result, data, found);
-    o.println("wrote " + out.resolve("run.json") + ", steps.csv, epochs.csv, lr.png, loss.png, accuracy.png");
-    if (result.status() == TrainingResult.Status.INTERRUPTED) {
-      o.println("interrupted at step " + result.steps().size() + "; continue with the same command and --resume");
-    }
-    o.flush();
     return 0;
   }
 
@@ -218,7 +226,7 @@ final class TrainCommand implements Callable<Integer> {
     Files.writeString(out.resolve("epochs.csv"), epochsCsv, StandardCharsets.UTF_8);
     RunRecord record = RunRecord.of("train");
     TrainingConfig c = r.config();
-    record.put("schedule", c.schedule().toString()).put("seed", c.seed()).put("model", c.model())
+    record.put("schedule", c.schedule().toString()).put("seed", c.seed()).put("model", common.model)
         .put("optimizer", c.optimizer().toString()).put("batch_size", c.batchSize()).put("epochs", c.epochs())
         .put("threads", common.threads()).put("data", data.train().source()).put("data_name", data.train().name())
         .put("train_samples", data.train().size()).put("test_samples", data.test().size())
@@ -235,7 +243,7 @@ final class TrainCommand implements Callable<Integer> {
           .put("target_seconds", r.targetSeconds());
     }
     record.write(out.resolve("run.json"));
-    plots(r, out, c.model() + ": " + c.schedule());
+    plots(r, out, common.model + ": " + c.schedule());
   }
 
   /** lr and momentum against step, training loss against step, test accuracy against epoch. */

@@ -1,12 +1,21 @@
 package org.clr4j.djl.rangetest;
 
-import java.util.Arrays;
-import org.clr4j.Checks;
-import org.clr4j.data.Dataset;
-import org.clr4j.data.EpochOrder;
-import org.clr4j.djl.optim.ScheduledOptimizer;
-import org.clr4j.djl.train.OptimizerConfig;
-import org.clr4j.djl.train.TrainingSession;
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.Objects;
+import org.clr4j.djl.Batches;
+import org.clr4j.djl.LossStep;
+import org.clr4j.djl.ParameterSnapshot;
+import org.clr4j.djl.optim.OptimizerConfig;
 import org.clr4j.rangetest.Evaluation;
 import org.clr4j.rangetest.Probe;
 import org.clr4j.rangetest.RangeTest;
@@ -14,87 +23,191 @@ import org.clr4j.rangetest.RangeTestResult;
 import org.clr4j.schedule.Schedule;
 
 /**
- * Runs a learning-rate range test on a DJL model and leaves the model exactly as it found it.
+ * The learning-rate range test on any DJL model: your {@link Model} (any block, initialized), your {@link Loss},
+ * your devices and your {@link Dataset}. It returns the core {@link RangeTestResult}, whose bounds feed a schedule:
+ *
+ * <pre>{@code
+ * RangeTestResult r = DjlRangeTest.builder(model, Loss.softmaxCrossEntropyLoss()).build().run(trainSet);
+ * Schedule oneCycle = r.suggestion().bounds().oneCycle(Steps.total(trainSet, 64, 5));
+ * }</pre>
  *
  * <ul>
- *   <li><b>Restore.</b> Parameters (batch-norm statistics included) are copied before the test and written back
- *   in place afterwards, also when a step throws or the loss diverges, so the session's trainer keeps its
- *   parameter store.</li>
- *   <li><b>Optimizer.</b> The test steps through a second trainer with its own PyTorch-style SGD, so the
- *   session's optimizer state is never touched. DJL's built-in SGD keeps the learning rate inside its velocity
- *   ({@code v = m·v − lr·g}): raising lr step after step would leave the old, smaller rates in the velocity and
- *   make every step lag behind the rate being tested. Ours keeps lr outside ({@code buf = m·buf + g;
- *   w −= lr·buf}), so each step moves the weights at the rate under test.</li>
- *   <li><b>Data order.</b> The test draws its batches from its own seeded order and holds out its own
- *   validation samples; the training run's order is a pure function of (seed, epoch), so training afterwards
- *   is what it would have been without the test.</li>
+ *   <li><b>Restore.</b> Every parameter, batch-norm statistics included, is copied before the test and written back
+ *   in place afterwards, also when a step throws or the loss diverges: the model comes back bit for bit.</li>
+ *   <li><b>Optimizer.</b> The test steps through a trainer of its own with its own optimizer ({@link
+ *   #builder(Trainer)} takes model, loss and devices from yours), so the state of the optimizer you train with is
+ *   never touched. The default is PyTorch-style SGD with momentum 0.9: DJL's built-in SGD keeps the learning rate
+ *   inside its velocity ({@code v = m·v − lr·g}), so raising lr step after step would leave the old, smaller rates in
+ *   the velocity; ours keeps it outside ({@code buf = m·buf + g; w −= lr·buf}), and each step moves the weights at
+ *   the rate under test. Choose Adam or AdamW with {@link Builder#optOptimizer} if you train with them.</li>
+ *   <li><b>Data.</b> Batches come from {@code train} as your dataset yields them (its sampler and batch size); when
+ *   it runs out before the test ends, iteration starts again. A shuffling DJL dataset draws from DJL's global
+ *   random generator: reseed it afterwards ({@code Engine.getInstance().setRandomSeed}) if your run must not see
+ *   that.</li>
+ *   <li><b>Custom steps.</b> {@link Builder#optStep} says how one step computes its loss (several inputs, a custom
+ *   loss); the test runs backward and the update.</li>
  * </ul>
  */
 public final class DjlRangeTest {
-  private static final long ORDER_SALT = 0x5eed_7e57L;
+  private final Model model;
+  private final Loss loss;
+  private final Device[] devices;
+  private final OptimizerConfig optimizer;
+  private final LossStep step;
+  private final Dataset validation;
+  private final RangeTest test;
+  private final RangeTest.Listener listener;
 
-  private DjlRangeTest() {}
+  private DjlRangeTest(Builder b) {
+    this.model = b.model;
+    this.loss = b.loss;
+    this.devices = b.devices;
+    this.optimizer = b.optimizer;
+    this.step = b.step;
+    this.validation = b.validation;
+    this.test = b.test;
+    this.listener = b.listener;
+  }
+
+  /** A range test on {@code model} (its block initialized) with {@code loss}. */
+  public static Builder builder(Model model, Loss loss) {
+    return new Builder(model, loss);
+  }
 
   /**
-   * Runs {@code test} on {@code session}'s model.
-   *
-   * @param train the training data; {@code validationSamples} of them (chosen by {@code seed}) are held out for
-   *     the accuracy the test watches, the rest are trained on
-   * @param optimizer the optimizer settings (kind, momentum, weight decay) used for the test's steps
+   * A range test on the model of {@code trainer} with its loss and devices; {@code trainer} itself (its optimizer
+   * and its state) is not used.
    */
-  public static RangeTestResult run(TrainingSession session, Dataset train, RangeTest test, OptimizerConfig optimizer,
-      int validationSamples, long seed, RangeTest.Listener listener) {
-    Checks.atLeast("validationSamples", validationSamples, 0);
-    if (validationSamples >= train.size()) {
-      throw new IllegalArgumentException("validationSamples (" + validationSamples + ") must be < the training "
-          + "samples (" + train.size() + ")");
-    }
-    try (DjlProbe probe = new DjlProbe(session, train, optimizer, validationSamples, seed)) {
+  public static Builder builder(Trainer trainer) {
+    Objects.requireNonNull(trainer, "trainer");
+    return new Builder(trainer.getModel(), trainer.getLoss()).optDevices(trainer.getDevices());
+  }
+
+  /** Runs the test on batches of {@code train} and restores the model. */
+  public RangeTestResult run(Dataset train) {
+    Objects.requireNonNull(train, "train");
+    try (DjlProbe probe = new DjlProbe(train)) {
       return listener == null ? test.run(probe) : test.run(probe, listener);
     }
   }
 
-  /** The probe: one step at a given rate through a second trainer; restore on close. */
-  static final class DjlProbe implements Probe {
-    private final TrainingSession session;
+  /** Configures a {@link DjlRangeTest}. */
+  public static final class Builder {
+    private final Model model;
+    private final Loss loss;
+    private Device[] devices;
+    private OptimizerConfig optimizer = OptimizerConfig.sgd(0.9);
+    private LossStep step = LossStep.DEFAULT;
+    private Dataset validation;
+    private RangeTest test = RangeTest.builder().build();
+    private RangeTest.Listener listener;
+
+    private Builder(Model model, Loss loss) {
+      this.model = Objects.requireNonNull(model, "model");
+      this.loss = Objects.requireNonNull(loss, "loss");
+      if (model.getBlock() == null) {
+        throw new IllegalArgumentException("model (" + model.getName() + ") has no block; call setBlock first");
+      }
+    }
+
+    /** The devices the test's steps run on (default: the model manager's device). */
+    public Builder optDevices(Device... devices) {
+      Objects.requireNonNull(devices, "devices");
+      if (devices.length == 0) {
+        throw new IllegalArgumentException("devices (none) must name at least one device");
+      }
+      this.devices = devices.clone();
+      return this;
+    }
+
+    /** The optimizer of the test's steps (default: SGD, momentum 0.9, no weight decay). */
+    public Builder optOptimizer(OptimizerConfig optimizer) {
+      this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+      return this;
+    }
+
+    /** How a step computes its loss (default {@link LossStep#DEFAULT}). */
+    public Builder optStep(LossStep step) {
+      this.step = Objects.requireNonNull(step, "step");
+      return this;
+    }
+
+    /**
+     * Held-out data, evaluated every {@code evalEvery} steps of the {@link RangeTest} for the accuracy rule
+     * ({@code SuggestionMethod.ACCURACY}); accuracy is the arg-max of the first output against the first label.
+     */
+    public Builder optValidation(Dataset validation) {
+      this.validation = Objects.requireNonNull(validation, "validation");
+      return this;
+    }
+
+    /** The sweep: rates, steps, smoothing, divergence (default {@code RangeTest.builder().build()}). */
+    public Builder optRangeTest(RangeTest test) {
+      this.test = Objects.requireNonNull(test, "test");
+      return this;
+    }
+
+    /** Called after every step, e.g. for a progress bar. */
+    public Builder optListener(RangeTest.Listener listener) {
+      this.listener = listener;
+      return this;
+    }
+
+    public DjlRangeTest build() {
+      return new DjlRangeTest(this);
+    }
+  }
+
+  /** The probe: one step at a given rate through a trainer of its own; restore on close. */
+  private final class DjlProbe implements Probe {
     private final Dataset train;
-    private final OptimizerConfig optimizerConfig;
-    private final int[] trainIndices;
-    private final Dataset validation;
-    private final RateHolder rate;
-    private TrainingSession probeSession;
-    private TrainingSession.ParameterSnapshot snapshot;
-    private int position;
+    private final RateHolder rate = new RateHolder();
+    private ParameterSnapshot snapshot;
+    private Trainer trainer;
+    private Iterator<Batch> batches;
     private boolean closed;
 
-    DjlProbe(TrainingSession session, Dataset train, OptimizerConfig optimizerConfig, int validationSamples,
-        long seed) {
-      this.session = session;
+    DjlProbe(Dataset train) {
       this.train = train;
-      this.optimizerConfig = optimizerConfig;
-      int[] order = new EpochOrder(train.size(), seed ^ ORDER_SALT).order(0);
-      this.trainIndices = Arrays.copyOfRange(order, validationSamples, order.length);
-      this.validation = validationSamples == 0 ? null : subset(train, Arrays.copyOf(order, validationSamples));
-      this.rate = new RateHolder();
     }
 
     @Override
     public void begin() {
-      snapshot = session.snapshotParameters();
-      ScheduledOptimizer optimizer = optimizerConfig.create(rate, 0);
-      probeSession = session.withOptimizer(optimizer);
+      snapshot = ParameterSnapshot.of(model);
+      DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(optimizer.create(rate, 0));
+      if (devices != null) {
+        config.optDevices(devices);
+      }
+      // No initializers (nothing is re-initialized) and no training listeners (the test reads the loss itself).
+      trainer = model.newTrainer(config);
     }
 
     @Override
     public double trainStep(double lr) {
       rate.lr = lr;
-      int batch = session.batchSize();
-      if (position + batch > trainIndices.length) {
-        position = 0;
+      try (Batch batch = nextBatch()) {
+        return Batches.trainStep(trainer, batch, step);
       }
-      float loss = probeSession.trainStep(train, trainIndices, position, batch);
-      position += batch;
-      return loss;
+    }
+
+    private Batch nextBatch() {
+      if (batches == null || !batches.hasNext()) {
+        batches = iterate(train).iterator();
+        if (!batches.hasNext()) {
+          throw new IllegalArgumentException("the training dataset yielded no batch");
+        }
+      }
+      return batches.next();
+    }
+
+    private Iterable<Batch> iterate(Dataset data) {
+      try {
+        return trainer.iterateDataset(data);
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading the dataset: " + e.getMessage(), e);
+      } catch (TranslateException e) {
+        throw new IllegalStateException("reading the dataset: " + e.getMessage(), e);
+      }
     }
 
     @Override
@@ -104,7 +217,7 @@ public final class DjlRangeTest {
 
     @Override
     public Evaluation evaluate() {
-      TrainingSession.Evaluation e = session.evaluate(validation, 500);
+      Batches.Evaluation e = Batches.evaluate(trainer, iterate(validation));
       return new Evaluation(e.loss(), e.accuracy());
     }
 
@@ -114,32 +227,29 @@ public final class DjlRangeTest {
         return;
       }
       closed = true;
+      // The trainer first: closing it syncs device copies back into parameters held on another device, which
+      // the restore must then overwrite.
       try {
-        if (snapshot != null) {
-          session.restoreParameters(snapshot);
+        if (trainer != null) {
+          trainer.close();
         }
       } finally {
-        if (snapshot != null) {
-          snapshot.close();
-        }
-        if (probeSession != null) {
-          probeSession.close();
+        try {
+          if (snapshot != null) {
+            snapshot.restore();
+          }
+        } finally {
+          if (snapshot != null) {
+            snapshot.close();
+          }
         }
       }
     }
   }
 
-  private static Dataset subset(Dataset data, int[] indices) {
-    float[] x = new float[indices.length * data.featureCount()];
-    int[] y = new int[indices.length];
-    data.gather(indices, 0, indices.length, x, y);
-    return new Dataset(data.name() + " (range-test validation)", data.source(), x, y, data.sampleShape(),
-        data.numClasses());
-  }
-
   /** The rate under test: a schedule whose value the probe sets before each step. */
   private static final class RateHolder implements Schedule {
-    private volatile double lr = 1e-3;
+    private double lr = 1e-3;
 
     @Override
     public double valueAt(long step) {

@@ -8,12 +8,12 @@ import ai.djl.training.loss.Loss;
  * Mean softmax cross-entropy of logits {@code (n, classes)} against class indices {@code (n)}: the same values and
  * gradients as DJL's {@code Loss.softmaxCrossEntropyLoss()}, bit for bit, in fewer native calls. DJL's picks the
  * label's log-probability through its general indexer ({@code NDIndex.addPickDim}), which reshapes and converts the
- * index on every step; a {@code gather} on an {@code (n, 1)} index does it in one operator. With the reused input
- * buffers of {@link TrainingSession}, an mlp step went from 5.46 to 4.47 ms (docs/BENCHMARKS.md, "PyTorch's threads").
+ * index on every step; a {@code gather} on an {@code (n, 1)} index does it in one operator. Labels are class
+ * indices, int64 (gather's index type: no conversion); see docs/BENCHMARKS.md, "PyTorch's threads", for the gain.
  */
-final class SparseSoftmaxCrossEntropy extends Loss {
+public final class SparseSoftmaxCrossEntropy extends Loss {
 
-  SparseSoftmaxCrossEntropy() {
+  public SparseSoftmaxCrossEntropy() {
     super("SoftmaxCrossEntropyLoss"); // the name DJL's loss reports, so logs and metrics read the same
   }
 

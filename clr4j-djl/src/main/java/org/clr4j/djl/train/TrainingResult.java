@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * What a run produced: per-step log, per-epoch results, why it stopped and, when a target accuracy was set and
- * reached, the epoch and training seconds at which it was first reached.
+ * reached, the epoch and training seconds at which it was first reached. {@code resumedAt} is the step a resumed
+ * run continued from, or -1 when it started from the beginning.
  */
 public record TrainingResult(TrainingConfig config, StepLog steps, List<EpochResult> epochs, Status status,
-    int targetEpoch, double targetSeconds) {
+    int targetEpoch, double targetSeconds, long resumedAt) {
 
   /** Why a run ended. */
   public enum Status {

@@ -5,82 +5,136 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.clr4j.data.EpochOrder;
-import org.clr4j.data.FashionMnist;
-import org.clr4j.data.TrainTest;
-import org.clr4j.djl.optim.OptimizerState;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.clr4j.djl.Batches;
+import org.clr4j.djl.LossStep;
+import org.clr4j.djl.ParameterSnapshot;
+import org.clr4j.djl.UserModels;
+import org.clr4j.djl.optim.OptimizerConfig;
+import org.clr4j.djl.optim.OptimizerKind;
 import org.clr4j.djl.optim.ScheduledOptimizer;
-import org.clr4j.djl.train.OptimizerConfig;
-import org.clr4j.djl.train.TrainingSession;
 import org.clr4j.rangetest.RangeTest;
 import org.clr4j.rangetest.RangeTestResult;
+import org.clr4j.rangetest.StopReason;
+import org.clr4j.rangetest.SuggestionMethod;
 import org.clr4j.schedule.Schedule;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/** The range test on a model of the user's own (an MLP with batch norm), with the user's trainer and datasets. */
 class DjlRangeTestTest {
-  private static TrainTest data;
-
-  @BeforeAll
-  static void smallData() {
-    TrainTest small = FashionMnist.embeddedSmall();
-    data = new TrainTest(small.train().head(2000), small.test().head(200));
-  }
-
   private static final RangeTest TEST = RangeTest.builder().startLr(1e-4).endLr(10).steps(30).evalEvery(3).build();
+  private static final RangeTest NO_EVAL = RangeTest.builder().startLr(1e-4).endLr(10).steps(30).build();
 
-  private static float[] trainSteps(TrainingSession s, int steps) {
-    int[] order = new EpochOrder(data.train().size(), 3).order(0);
-    float[] losses = new float[steps];
-    for (int i = 0; i < steps; i++) {
-      losses[i] = s.trainStep(data.train(), order, i * 32, 32);
+  /** The user's own training: a trainer with a scheduled SGD, stepping through {@code data} in order. */
+  private static final class UserTraining implements AutoCloseable {
+    final Model model = UserModels.initialized(11);
+    final NDManager arrays = model.getNDManager().newSubManager();
+    final ArrayDataset train = UserModels.dataset(arrays, UserModels.data().train(), 32);
+    final ArrayDataset validation = UserModels.dataset(arrays, UserModels.data().test(), 100);
+    final ScheduledOptimizer optimizer = OptimizerConfig.defaults(OptimizerKind.SGD)
+        .create(Schedule.parse("triangular(base=0.01, max=0.1, up=5, momentum=0.8:0.95)"), 0);
+    final Trainer trainer;
+    final Iterator<Batch> batches;
+
+    UserTraining() throws Exception {
+      trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer));
+      batches = trainer.iterateDataset(train).iterator();
     }
-    return losses;
-  }
 
-  @Test
-  void restoresParametersAndOptimizerStateBitwiseSoTrainingContinuesAsWithoutTheTest() {
-    Schedule schedule = Schedule.parse("triangular(base=0.01, max=0.1, up=5, momentum=0.8:0.95)");
-    for (String model : new String[] {"mlp", "cnn"}) {
-      float[] without;
-      try (TrainingSession s = TrainingSession.create(model, data.train(), 32,
-          OptimizerConfig.defaults("sgd").create(schedule, 0), 11)) {
-        trainSteps(s, 3);
-        without = trainSteps(s, 5);
-      }
-      ScheduledOptimizer optimizer = OptimizerConfig.defaults("sgd").create(schedule, 0);
-      try (TrainingSession s = TrainingSession.create(model, data.train(), 32, optimizer, 11)) {
-        trainSteps(s, 3);
-        try (TrainingSession.ParameterSnapshot before = s.snapshotParameters();
-            OptimizerState stateBefore = optimizer.snapshot()) {
-          RangeTestResult r = DjlRangeTest.run(s, data.train(), TEST, OptimizerConfig.defaults("sgd"), 300, 5, null);
-          assertTrue(r.points().size() >= 10, model + ": " + r.points().size() + " points");
-          try (TrainingSession.ParameterSnapshot after = s.snapshotParameters();
-              OptimizerState stateAfter = optimizer.snapshot()) {
-            assertTrue(before.bitwiseEquals(after), model + ": parameters changed by the range test");
-            assertEquals(stateBefore.updates(), stateAfter.updates());
-          }
+    float[] steps(int n) {
+      float[] losses = new float[n];
+      for (int i = 0; i < n; i++) {
+        try (Batch b = batches.next()) {
+          losses[i] = (float) Batches.trainStep(trainer, b, LossStep.DEFAULT);
         }
-        // Same steps as the run without a test, bit for bit: the data order was not consumed either.
-        assertArrayEquals(without, trainSteps(s, 5), model);
+      }
+      return losses;
+    }
+
+    byte[] optimizerState() throws Exception {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      optimizer.save(new DataOutputStream(bytes));
+      return bytes.toByteArray();
+    }
+
+    @Override
+    public void close() {
+      trainer.close();
+      model.close();
+    }
+  }
+
+  @Test
+  void restoresParametersAndLeavesTheUsersOptimizerUntouchedSoTrainingContinuesAsWithoutTheTest() throws Exception {
+    float[] without;
+    try (UserTraining u = new UserTraining()) {
+      u.steps(3);
+      without = u.steps(5);
+    }
+    try (UserTraining u = new UserTraining()) {
+      u.steps(3);
+      byte[] stateBefore = u.optimizerState();
+      try (ParameterSnapshot before = ParameterSnapshot.of(u.model)) {
+        RangeTestResult r = DjlRangeTest.builder(u.trainer).optRangeTest(TEST).optValidation(u.validation).build()
+            .run(u.train);
+        assertTrue(r.points().size() >= 10, r.points().size() + " points");
+        assertTrue(r.points().get(0).hasAccuracy(), "the validation set was evaluated");
+        try (ParameterSnapshot after = ParameterSnapshot.of(u.model)) {
+          assertTrue(before.bitwiseEquals(after), "parameters (batch-norm statistics included) changed");
+        }
+      }
+      assertArrayEquals(stateBefore, u.optimizerState(), "the user's optimizer state changed");
+      assertArrayEquals(without, u.steps(5), "training after the test must be bit for bit what it was without");
+    }
+  }
+
+  @Test
+  void aCustomStepComputesTheLossAndTheModelIsStillRestored() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    // A custom loss: cross-entropy plus an L2 penalty on the logits.
+    LossStep custom = (trainer, data, labels) -> {
+      calls.incrementAndGet();
+      NDArray logits = trainer.forward(data, labels).singletonOrThrow();
+      return Loss.softmaxCrossEntropyLoss().evaluate(labels, new ai.djl.ndarray.NDList(logits))
+          .add(logits.square().mean().mul(1e-3f));
+    };
+    try (UserTraining u = new UserTraining(); ParameterSnapshot before = ParameterSnapshot.of(u.model)) {
+      RangeTestResult r = DjlRangeTest.builder(u.model, Loss.softmaxCrossEntropyLoss()).optStep(custom)
+          .optRangeTest(NO_EVAL).build().run(u.train);
+      assertEquals(r.points().size(), calls.get(), "one custom step per recorded point");
+      try (ParameterSnapshot after = ParameterSnapshot.of(u.model)) {
+        assertTrue(before.bitwiseEquals(after));
       }
     }
   }
 
   @Test
-  void restoresAlsoWhenAStepThrows() {
-    try (TrainingSession s = TrainingSession.create("mlp", data.train(), 32,
-        OptimizerConfig.defaults("sgd").create(Schedule.parse("constant(lr=0.01)"), 0), 3)) {
-      trainSteps(s, 2);
-      try (TrainingSession.ParameterSnapshot before = s.snapshotParameters()) {
-        RangeTest.Listener failing = (point, steps) -> {
-          if (point.index() == 4) {
-            throw new IllegalStateException("listener failed on purpose");
-          }
-        };
-        assertThrows(IllegalStateException.class,
-            () -> DjlRangeTest.run(s, data.train(), TEST, OptimizerConfig.defaults("sgd"), 300, 5, failing));
-        try (TrainingSession.ParameterSnapshot after = s.snapshotParameters()) {
+  void restoresAlsoWhenAStepThrows() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    LossStep failing = (trainer, data, labels) -> {
+      if (calls.incrementAndGet() == 6) {
+        throw new IllegalStateException("step failed on purpose");
+      }
+      return LossStep.DEFAULT.loss(trainer, data, labels);
+    };
+    try (UserTraining u = new UserTraining()) {
+      u.steps(2);
+      try (ParameterSnapshot before = ParameterSnapshot.of(u.model)) {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+            () -> DjlRangeTest.builder(u.trainer).optStep(failing).optRangeTest(NO_EVAL).build().run(u.train));
+        assertEquals("step failed on purpose", e.getMessage());
+        try (ParameterSnapshot after = ParameterSnapshot.of(u.model)) {
           assertTrue(before.bitwiseEquals(after));
         }
       }
@@ -88,14 +142,43 @@ class DjlRangeTestTest {
   }
 
   @Test
-  void suggestsBoundsInsideTheTestedRange() {
-    try (TrainingSession s = TrainingSession.create("mlp", data.train(), 64,
-        OptimizerConfig.defaults("sgd").create(Schedule.parse("constant(lr=0.01)"), 0), 3)) {
-      RangeTest test = RangeTest.builder().startLr(1e-4).endLr(10).steps(60).evalEvery(5).build();
-      RangeTestResult r = DjlRangeTest.run(s, data.train(), test, OptimizerConfig.defaults("sgd"), 500, 5, null);
+  void aDivergingTestStopsAndRestores() throws Exception {
+    RangeTest wild = RangeTest.builder().startLr(1).endLr(1e6).steps(40).build();
+    try (UserTraining u = new UserTraining(); ParameterSnapshot before = ParameterSnapshot.of(u.model)) {
+      RangeTestResult r = DjlRangeTest.builder(u.trainer).optRangeTest(wild).build().run(u.train);
+      assertTrue(r.stopReason() != StopReason.COMPLETED, "stopped: " + r.stopReason());
+      try (ParameterSnapshot after = ParameterSnapshot.of(u.model)) {
+        assertTrue(before.bitwiseEquals(after));
+      }
+    }
+  }
+
+  @Test
+  void cyclesThroughASmallDatasetAndSuggestsBoundsInsideTheRange() throws Exception {
+    RangeTest test = RangeTest.builder().startLr(1e-4).endLr(10).steps(60).evalEvery(5).build();
+    try (UserTraining u = new UserTraining()) {
+      // 1,000 samples in batches of 32: 32 batches, so 60 steps go through the data twice.
+      RangeTestResult r = DjlRangeTest.builder(u.trainer).optRangeTest(test).optValidation(u.validation)
+          .optOptimizer(OptimizerConfig.defaults(OptimizerKind.ADAM)).build().run(u.train);
+      assertTrue(r.points().size() > 32, r.points().size() + " points");
       double lower = r.suggestion().lower();
       double upper = r.suggestion().upper();
       assertTrue(lower >= 1e-4 && upper <= 10 && lower <= upper, r.suggestion().toString());
+      assertTrue(r.suggestions().containsKey(SuggestionMethod.ACCURACY) || r.failures().containsKey(
+          SuggestionMethod.ACCURACY));
+    }
+  }
+
+  @Test
+  void anEmptyDatasetIsAClearError() throws Exception {
+    try (UserTraining u = new UserTraining()) {
+      ArrayDataset empty = new ArrayDataset.Builder()
+          .setData(u.arrays.zeros(new ai.djl.ndarray.types.Shape(0, 1, 28, 28)))
+          .optLabels(u.arrays.zeros(new ai.djl.ndarray.types.Shape(0), ai.djl.ndarray.types.DataType.INT64))
+          .setSampling(32, false).build();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> DjlRangeTest.builder(u.trainer).optRangeTest(NO_EVAL).build().run(empty));
+      assertTrue(e.getMessage().contains("yielded no batch"), e.getMessage());
     }
   }
 }

@@ -1,25 +1,16 @@
-package org.clr4j.djl.train;
+package org.clr4j.djl.optim;
 
-import java.util.List;
 import org.clr4j.Checks;
-import org.clr4j.djl.optim.ScheduledAdam;
-import org.clr4j.djl.optim.ScheduledAdamW;
-import org.clr4j.djl.optim.ScheduledOptimizer;
-import org.clr4j.djl.optim.ScheduledSgd;
 import org.clr4j.schedule.Schedule;
 
 /**
  * Which optimizer trains, and its settings other than the schedule. {@code momentum} is used wherever the schedule
  * sets none (SGD's momentum, Adam's beta1); {@code clipGrad <= 0} means no clipping.
  */
-public record OptimizerConfig(String kind, double momentum, double weightDecay, double clipGrad) {
-  /** The kinds accepted by {@link #kind()}. */
-  public static final List<String> KINDS = List.of("sgd", "nesterov", "adam", "adamw");
+public record OptimizerConfig(OptimizerKind kind, double momentum, double weightDecay, double clipGrad) {
 
   public OptimizerConfig {
-    if (!KINDS.contains(kind)) {
-      throw new IllegalArgumentException("optimizer (" + kind + ") must be one of " + String.join(", ", KINDS));
-    }
+    Checks.notNull("kind", kind);
     Checks.momentum("momentum", momentum);
     Checks.nonNegative("weightDecay", weightDecay);
     if (Double.isNaN(clipGrad)) {
@@ -31,36 +22,47 @@ public record OptimizerConfig(String kind, double momentum, double weightDecay, 
    * The defaults of the reference runs: SGD with momentum 0.9 and weight decay 5e-4 (as the 1cycle papers); Adam
    * and AdamW with beta1 0.9 and PyTorch's default weight decay (0 and 0.01).
    */
-  public static OptimizerConfig defaults(String kind) {
+  public static OptimizerConfig defaults(OptimizerKind kind) {
     switch (kind) {
-      case "adam":
+      case ADAM:
         return new OptimizerConfig(kind, 0.9, 0, 0);
-      case "adamw":
+      case ADAMW:
         return new OptimizerConfig(kind, 0.9, 0.01, 0);
       default:
         return new OptimizerConfig(kind, 0.9, 5e-4, 0);
     }
   }
 
+  /** PyTorch-style SGD with momentum {@code momentum} and no weight decay or clipping. */
+  public static OptimizerConfig sgd(double momentum) {
+    return new OptimizerConfig(OptimizerKind.SGD, momentum, 0, 0);
+  }
+
+  /** The same settings with weight decay {@code wd}. */
+  public OptimizerConfig withWeightDecay(double wd) {
+    return new OptimizerConfig(kind, momentum, wd, clipGrad);
+  }
+
   /** The optimizer following {@code schedule}, starting at schedule step {@code stepOffset}. */
   public ScheduledOptimizer create(Schedule schedule, long stepOffset) {
     float clip = clipGrad > 0 ? (float) clipGrad : -1f;
     switch (kind) {
-      case "adam":
+      case ADAM:
         return ScheduledAdam.builder().schedule(schedule).optStepOffset(stepOffset).beta1(momentum)
             .optWeightDecays((float) weightDecay).optClipGrad(clip).build();
-      case "adamw":
+      case ADAMW:
         return ScheduledAdamW.builder().schedule(schedule).optStepOffset(stepOffset).beta1(momentum)
             .optWeightDecays((float) weightDecay).optClipGrad(clip).build();
       default:
         return ScheduledSgd.builder().schedule(schedule).optStepOffset(stepOffset).momentum(momentum)
-            .nesterov("nesterov".equals(kind)).optWeightDecays((float) weightDecay).optClipGrad(clip).build();
+            .nesterov(kind == OptimizerKind.NESTEROV).optWeightDecays((float) weightDecay).optClipGrad(clip)
+            .build();
     }
   }
 
   @Override
   public String toString() {
-    return kind + "(momentum=" + Checks.format(momentum) + ", weight_decay=" + Checks.format(weightDecay)
+    return kind.specName() + "(momentum=" + Checks.format(momentum) + ", weight_decay=" + Checks.format(weightDecay)
         + (clipGrad > 0 ? ", clip=" + Checks.format(clipGrad) : "") + ")";
   }
 }

@@ -1,4 +1,4 @@
-package org.clr4j.djl.record;
+package org.clr4j.reference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.clr4j.djl.model;
+package org.clr4j.reference;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -12,7 +12,6 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
-import java.util.List;
 
 /**
  * The reference models, the same shapes as the PyTorch scripts we compare with (bench/python):
@@ -27,33 +26,53 @@ import java.util.List;
  * oneDNN's NHWC convolutions instead of the scalar NCHW pooling kernel: a quarter less time per step on 2 cores
  * (docs/BENCHMARKS.md). DJL has no memory-format API; {@link #channelsLast} gets there with views.
  */
-public final class ReferenceModels {
+public enum ReferenceModel {
+  /** flatten, 256 ReLU, 128 ReLU, classes. */
+  MLP,
+  /** 2 × (conv3×3 + batch norm + ReLU + max-pool 2), FC 128 + ReLU, FC classes. */
+  CNN;
+
   /**
    * System property that turns the cnn's channels-last layout off ({@code -Dclr4j.channelsLast=false}), to measure
    * what it gains (clr4j-bench/scripts/cnn-throughput.sh); results equal to float rounding either way.
    */
   public static final String CHANNELS_LAST_PROPERTY = "clr4j.channelsLast";
 
-  /** The names accepted by {@link #build(String, int[], int)}. */
-  public static final List<String> NAMES = List.of("mlp", "cnn");
+  /** The lower-case name used on the command line and in run records: {@code mlp}, {@code cnn}. */
+  public String cliName() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
 
-  private ReferenceModels() {}
+  /** The model named {@code name}, e.g. {@code cnn}. */
+  public static ReferenceModel fromName(String name) {
+    for (ReferenceModel m : values()) {
+      if (m.cliName().equals(name)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("model (" + name + ") must be one of " + names());
+  }
+
+  /** {@code mlp, cnn}. */
+  public static String names() {
+    return java.util.Arrays.stream(values()).map(ReferenceModel::cliName)
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
 
   /**
-   * A fresh, uninitialized model.
+   * A fresh, uninitialized block.
    *
-   * @param name {@code mlp} or {@code cnn}
    * @param sampleShape shape of one sample ({@code cnn} needs {@code {channels, height, width}})
    * @param classes number of output classes
    */
-  public static Block build(String name, int[] sampleShape, int classes) {
-    return build(name, sampleShape, classes, !"false".equals(System.getProperty(CHANNELS_LAST_PROPERTY)));
+  public Block build(int[] sampleShape, int classes) {
+    return build(sampleShape, classes, !"false".equals(System.getProperty(CHANNELS_LAST_PROPERTY)));
   }
 
-  /** As {@link #build(String, int[], int)}; {@code channelsLast} false keeps the cnn in plain NCHW memory. */
-  static Block build(String name, int[] sampleShape, int classes, boolean channelsLast) {
-    switch (name) {
-      case "mlp":
+  /** As {@link #build(int[], int)}; {@code channelsLast} false keeps the cnn in plain NCHW memory. */
+  Block build(int[] sampleShape, int classes, boolean channelsLast) {
+    switch (this) {
+      case MLP:
         return new SequentialBlock()
             .add(Blocks.batchFlattenBlock())
             .add(Linear.builder().setUnits(256).build())
@@ -61,14 +80,14 @@ public final class ReferenceModels {
             .add(Linear.builder().setUnits(128).build())
             .add(Activation::relu)
             .add(Linear.builder().setUnits(classes).build());
-      case "cnn":
+      default:
         if (sampleShape.length != 3) {
           throw new IllegalArgumentException("model (cnn) needs image samples of shape {channels, height, width}, "
-              + "but the data has samples of shape " + java.util.Arrays.toString(sampleShape) + "; use --model mlp");
+              + "but the data has samples of shape " + java.util.Arrays.toString(sampleShape));
         }
         SequentialBlock cnn = new SequentialBlock();
         if (channelsLast) {
-          cnn.add(new LambdaBlock(ReferenceModels::channelsLast, "channelsLast"));
+          cnn.add(new LambdaBlock(ReferenceModel::channelsLast, "channelsLast"));
         }
         return cnn
             .add(conv(32)).add(BatchNorm.builder().build()).add(Activation::relu).add(maxPool())
@@ -77,8 +96,6 @@ public final class ReferenceModels {
             .add(Linear.builder().setUnits(128).build())
             .add(Activation::relu)
             .add(Linear.builder().setUnits(classes).build());
-      default:
-        throw new IllegalArgumentException("model (" + name + ") must be one of " + String.join(", ", NAMES));
     }
   }
 

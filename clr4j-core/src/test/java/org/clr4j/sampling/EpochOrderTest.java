@@ -1,4 +1,4 @@
-package org.clr4j.data;
+package org.clr4j.sampling;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.clr4j.djl.record;
+package org.clr4j.reference;
 
 import ai.djl.engine.Engine;
 import com.google.gson.Gson;

@@ -1,4 +1,4 @@
-package org.clr4j.data;
+package org.clr4j.sampling;
 
 import java.util.SplittableRandom;
 import org.clr4j.Checks;

@@ -1,4 +1,4 @@
-package org.clr4j.djl.model;
+package org.clr4j.reference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +19,7 @@ import ai.djl.training.ParameterStore;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ReferenceModelsTest {
+class ReferenceModelTest {
   private static float maxAbsDiff(NDArray a, NDArray b) {
     return a.sub(b).abs().max().getFloat();
   }
@@ -29,12 +29,12 @@ class ReferenceModelsTest {
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
       for (Shape shape : List.of(new Shape(4, 1, 5, 6), new Shape(3, 3, 4, 5))) {
         NDArray x = m.randomNormal(shape);
-        NDArray y = ReferenceModels.channelsLast(new NDList(x)).singletonOrThrow();
+        NDArray y = ReferenceModel.channelsLast(new NDList(x)).singletonOrThrow();
         assertEquals(shape, y.getShape());
         assertArrayEquals(x.toFloatArray(), y.toFloatArray(), shape.toString());
       }
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> ReferenceModels.channelsLast(new NDList(m.zeros(new Shape(2, 3)))));
+          () -> ReferenceModel.channelsLast(new NDList(m.zeros(new Shape(2, 3)))));
       assertTrue(e.getMessage().contains("{n, c, h, w}"), e.getMessage());
     }
   }
@@ -45,8 +45,8 @@ class ReferenceModelsTest {
     Engine.getEngine("PyTorch").setRandomSeed(5);
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
       Shape input = new Shape(16, 1, 28, 28);
-      Block fast = ReferenceModels.build("cnn", new int[] {1, 28, 28}, 10, true);
-      Block plain = ReferenceModels.build("cnn", new int[] {1, 28, 28}, 10, false);
+      Block fast = ReferenceModel.CNN.build(new int[] {1, 28, 28}, 10, true);
+      Block plain = ReferenceModel.CNN.build(new int[] {1, 28, 28}, 10, false);
       fast.initialize(m, DataType.FLOAT32, input);
       plain.initialize(m, DataType.FLOAT32, input);
       List<Parameter> fastParams = fast.getParameters().values();
@@ -92,17 +92,18 @@ class ReferenceModelsTest {
   @Test
   void theCnnNeedsImageShapedSamples() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ReferenceModels.build("cnn", new int[] {64}, 10));
-    assertTrue(e.getMessage().contains("--model mlp"), e.getMessage());
+        () -> ReferenceModel.CNN.build(new int[] {64}, 10));
+    assertTrue(e.getMessage().contains("channels, height, width"), e.getMessage());
   }
 
   @Test
   void listsEveryModelItBuilds() {
-    for (String name : ReferenceModels.NAMES) {
-      Block b = ReferenceModels.build(name, new int[] {1, 28, 28}, 10);
-      assertTrue(b.getChildren().size() > 3, name);
+    for (ReferenceModel model : ReferenceModel.values()) {
+      Block b = ReferenceModel.fromName(model.cliName()).build(new int[] {1, 28, 28}, 10);
+      assertTrue(b.getChildren().size() > 3, model.cliName());
     }
-    assertThrows(IllegalArgumentException.class, () -> ReferenceModels.build("resnet", new int[] {1, 28, 28}, 10));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReferenceModel.fromName("resnet"));
+    assertEquals("model (resnet) must be one of mlp, cnn", e.getMessage());
   }
 
 }

@@ -1,4 +1,4 @@
-package org.clr4j.djl.train;
+package org.clr4j.bench;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -22,16 +22,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.clr4j.Checks;
 import org.clr4j.data.Dataset;
-import org.clr4j.djl.model.ReferenceModels;
+import org.clr4j.djl.train.SparseSoftmaxCrossEntropy;
+import org.clr4j.reference.ReferenceModel;
 
 /**
- * A model with its trainer on the PyTorch engine: one training step on a mini-batch, evaluation on held-out data,
- * and bitwise snapshots of the parameters. Owns every native resource it creates; close it.
+ * The step the step benchmarks time (StepProbe, StepOverheadBenchmark): a reference model with its trainer, one
+ * training step on a mini-batch written into reused direct buffers, evaluation on held-out data. Bench-only; the
+ * training loop itself ({@code org.clr4j.djl.train.TrainingLoop}) gathers its batches from a DJL dataset. Owns every
+ * native resource it creates; close it.
  *
  * <p>Each step builds its batch in a sub-manager that is closed at the end of the step, so no NDArray outlives it
  * and memory stays flat over long runs.
  */
-public final class TrainingSession implements AutoCloseable {
+public final class StepSession implements AutoCloseable {
   private final Model model;
   private final Trainer trainer;
   private final int[] sampleShape;
@@ -45,7 +48,7 @@ public final class TrainingSession implements AutoCloseable {
   private final ByteBuffer labelBuffer;
   private final boolean ownsModel;
 
-  private TrainingSession(Model model, Trainer trainer, int[] sampleShape, int batchSize, boolean ownsModel) {
+  private StepSession(Model model, Trainer trainer, int[] sampleShape, int batchSize, boolean ownsModel) {
     this.model = model;
     this.ownsModel = ownsModel;
     this.trainer = trainer;
@@ -66,17 +69,17 @@ public final class TrainingSession implements AutoCloseable {
    * A fresh model {@code modelName} for data shaped like {@code data}, initialized from {@code seed}, trained by
    * {@code optimizer} with softmax cross-entropy.
    */
-  public static TrainingSession create(String modelName, Dataset data, int batchSize, Optimizer optimizer, long seed) {
+  public static StepSession create(String modelName, Dataset data, int batchSize, Optimizer optimizer, long seed) {
     Checks.atLeast("batchSize", batchSize, 1);
     Checks.notNull("optimizer", optimizer);
-    Block block = ReferenceModels.build(modelName, data.sampleShape(), data.numClasses());
+    Block block = ReferenceModel.fromName(modelName).build(data.sampleShape(), data.numClasses());
     Engine.getEngine("PyTorch").setRandomSeed((int) seed);
     Model model = Model.newInstance(modelName, "PyTorch");
     try {
       model.setBlock(block);
       Trainer trainer = model.newTrainer(trainingConfig(optimizer));
-      trainer.initialize(ReferenceModels.inputShape(batchSize, data.sampleShape()));
-      return new TrainingSession(model, trainer, data.sampleShape(), batchSize, true);
+      trainer.initialize(ReferenceModel.inputShape(batchSize, data.sampleShape()));
+      return new StepSession(model, trainer, data.sampleShape(), batchSize, true);
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -92,9 +95,9 @@ public final class TrainingSession implements AutoCloseable {
    * A second trainer on the same parameters, with its own optimizer: steps taken through it leave this session's
    * optimizer state untouched. The range test uses it.
    */
-  public TrainingSession withOptimizer(Optimizer optimizer) {
+  public StepSession withOptimizer(Optimizer optimizer) {
     Trainer other = model.newTrainer(trainingConfig(optimizer));
-    return new TrainingSession(model, other, sampleShape, batchSize, false);
+    return new StepSession(model, other, sampleShape, batchSize, false);
   }
 
   /**
@@ -145,7 +148,7 @@ public final class TrainingSession implements AutoCloseable {
     featureBuffer.clear();
     featureBuffer.asFloatBuffer().put(batchFeatures, 0, count * featureCount);
     featureBuffer.limit(count * featureCount * Float.BYTES);
-    return manager.create(featureBuffer, ReferenceModels.inputShape(count, sampleShape), DataType.FLOAT32);
+    return manager.create(featureBuffer, ReferenceModel.inputShape(count, sampleShape), DataType.FLOAT32);
   }
 
   private NDArray labels(NDManager manager, int count) {
@@ -175,7 +178,7 @@ public final class TrainingSession implements AutoCloseable {
       data.gather(identity, from, count, xs, ys);
       try (NDManager batch = trainer.getManager().newSubManager()) {
         NDArray x = batch.create(count == evalBatchSize ? xs : java.util.Arrays.copyOf(xs, count * featureCount),
-            ReferenceModels.inputShape(count, sampleShape));
+            ReferenceModel.inputShape(count, sampleShape));
         NDArray y = batch.create(count == evalBatchSize ? ys : java.util.Arrays.copyOf(ys, count), new Shape(count));
         NDList out = trainer.evaluate(new NDList(x));
         lossSum += trainer.getLoss().evaluate(new NDList(y), out).getFloat() * (double) count;

@@ -1,0 +1,81 @@
+package org.clr4j.djl;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import java.util.Objects;
+
+/**
+ * One training step and one evaluation pass on DJL batches, split across the trainer's devices as DJL's
+ * {@code EasyTrain} splits them: the range test and the training loop share these.
+ */
+public final class Batches {
+  private Batches() {}
+
+  /**
+   * Forward, loss ({@code step}) and backward on each device's share of {@code batch}, then one optimizer update
+   * ({@code trainer.step()}): one training step, however many devices.
+   *
+   * @return the batch's mean loss before the update (the shares' losses weighted by their sizes)
+   */
+  public static double trainStep(Trainer trainer, Batch batch, LossStep step) {
+    Objects.requireNonNull(step, "step");
+    Device[] devices = trainer.getDevices();
+    double lossSum = 0;
+    long samples = 0;
+    float single = Float.NaN;
+    try (GradientCollector collector = trainer.newGradientCollector()) {
+      Batch[] shares = devices.length == 1 ? new Batch[] {batch} : batch.split(devices, false);
+      for (Batch share : shares) {
+        NDArray loss = step.loss(trainer, share.getData(), share.getLabels());
+        collector.backward(loss);
+        single = loss.getFloat();
+        lossSum += (double) single * share.getSize();
+        samples += share.getSize();
+      }
+      if (shares.length == 1) {
+        lossSum = single; // the share's own value, not a rounded product
+        samples = 1;
+      }
+    }
+    trainer.step();
+    return lossSum / samples;
+  }
+
+  /** Mean loss and accuracy over a pass of a dataset. */
+  public record Evaluation(double loss, double accuracy, long samples) {}
+
+  /**
+   * Evaluates the trainer's model in inference mode (batch norm uses its running statistics) on {@code batches}:
+   * the mean loss, weighted by batch size, and the accuracy of the first output's arg-max over its last axis
+   * against the first label (a classification model). Closes each batch.
+   */
+  public static Evaluation evaluate(Trainer trainer, Iterable<Batch> batches) {
+    Device[] devices = trainer.getDevices();
+    double lossSum = 0;
+    long correct = 0;
+    long samples = 0;
+    for (Batch batch : batches) {
+      try (batch) {
+        Batch[] shares = devices.length == 1 ? new Batch[] {batch} : batch.split(devices, false);
+        for (Batch share : shares) {
+          NDList out = trainer.evaluate(share.getData());
+          NDList labels = share.getLabels();
+          int count = share.getSize();
+          lossSum += trainer.getLoss().evaluate(labels, out).getFloat() * (double) count;
+          NDArray predicted = out.head().argMax(-1);
+          correct += predicted.eq(labels.head().toType(DataType.INT64, false)).sum().getLong();
+          samples += count;
+        }
+      }
+    }
+    if (samples == 0) {
+      throw new IllegalArgumentException("the evaluation dataset yielded no samples");
+    }
+    return new Evaluation(lossSum / samples, (double) correct / samples, samples);
+  }
+}

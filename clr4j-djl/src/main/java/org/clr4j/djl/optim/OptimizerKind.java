@@ -1,0 +1,37 @@
+package org.clr4j.djl.optim;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The optimizers whose learning rate and momentum (Adam: beta1) follow a schedule. */
+public enum OptimizerKind {
+  /** {@link ScheduledSgd}: PyTorch's SGD with momentum. */
+  SGD,
+  /** {@link ScheduledSgd} with Nesterov momentum. */
+  NESTEROV,
+  /** {@link ScheduledAdam}. */
+  ADAM,
+  /** {@link ScheduledAdamW}: Adam with decoupled weight decay. */
+  ADAMW;
+
+  /** The lower-case name used in specs and on the command line, e.g. {@code adamw}. */
+  public String specName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The kind named {@code name} (case-insensitive), e.g. {@code sgd}. */
+  public static OptimizerKind fromName(String name) {
+    for (OptimizerKind k : values()) {
+      if (k.specName().equalsIgnoreCase(name)) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException("optimizer (" + name + ") must be one of " + names());
+  }
+
+  /** The names of all kinds, comma-separated. */
+  public static String names() {
+    return Arrays.stream(values()).map(OptimizerKind::specName).collect(Collectors.joining(", "));
+  }
+}
