@@ -329,6 +329,32 @@ public abstract class ScheduledOptimizer extends Optimizer {
     valuesStep = -1;
   }
 
+  /** How many copies (one per device) parameter {@code parameterId} has; for tests. */
+  int copyCount(String parameterId) {
+    ParamState p = states.get(parameterId);
+    return p == null ? 0 : p.size;
+  }
+
+  /** Copy {@code k} (in the order first updated) of parameter {@code parameterId}; for tests. */
+  private CopyState copy(String parameterId, int k) {
+    ParamState p = states.get(parameterId);
+    if (p == null || k < 0 || k >= p.size) {
+      throw new IllegalArgumentException(
+          "copy (" + k + ") of parameter " + parameterId + " must be in [0, " + copyCount(parameterId) + ")");
+    }
+    return p.copies[k];
+  }
+
+  /** The buffers of copy {@code k} of parameter {@code parameterId}, not copied; for tests. */
+  NDArray[] buffers(String parameterId, int k) {
+    return copy(parameterId, k).slots.clone();
+  }
+
+  /** The update count of copy {@code k} of parameter {@code parameterId}; for tests. */
+  long updateCount(String parameterId, int k) {
+    return copy(parameterId, k).count;
+  }
+
   /** Writes {@link #snapshot()} to {@code out}; see {@link OptimizerState#save}. */
   public void save(DataOutputStream out) throws IOException {
     try (OptimizerState s = snapshot()) {
