@@ -105,10 +105,11 @@ public abstract class ScheduledOptimizer extends Optimizer {
           "the optimizer state of parameter " + parameterId + " on " + c.device + " was closed with its NDManager"
               + " (was its trainer closed?); snapshot() before closing and restore() after");
     }
-    if (c == null && p != null && p.restored != null) {
-      checkShape(parameterId, p.restored, weight);
+    NDArray[] restored = c == null && p != null ? p.restored() : null;
+    if (restored != null) {
+      checkShape(parameterId, restored, weight);
     }
-    long count = (c != null ? c.count : p != null && p.restored != null ? p.restoredCount : 0) + 1;
+    long count = (c != null ? c.count : restored != null ? p.restoredCount : 0) + 1;
     long newUpdates = Math.max(updates, count);
     refresh(stepOffset + newUpdates - 1); // may throw: nothing is changed before it
     if (p == null) {
@@ -123,7 +124,7 @@ public abstract class ScheduledOptimizer extends Optimizer {
     c.count = count;
     updates = newUpdates;
     if (p.restored != null && count > p.restoredCount + 1) {
-      // one full step has passed since restore(): every copy that will ever adopt the restored state has
+      // a step has passed since restore(): the copies of that step, the only ones to start from it, have started
       p.dropRestored();
     }
 
@@ -242,7 +243,7 @@ public abstract class ScheduledOptimizer extends Optimizer {
         if (c != null) {
           slots = c.slots;
           count = c.count;
-        } else if (p.restored != null) {
+        } else if (p.restored() != null) {
           slots = p.restored;
           count = p.restoredCount;
         } else {
@@ -389,9 +390,21 @@ public abstract class ScheduledOptimizer extends Optimizer {
     /** In the order first updated: DJL's parameter server updates the trainer's first device first. */
     CopyState[] copies = new CopyState[1];
     int size;
-    /** Detached copies of the restored buffers, for copies first updated after restore(); or null. */
+    /**
+     * Copies of the restored buffers, for copies first updated in the step after restore(); or null. Detached until
+     * a copy exists, then attached to a copy's manager, so that they are freed with the model.
+     */
     NDArray[] restored;
     long restoredCount;
+    boolean restoredDetached;
+
+    /** The restored buffers, or null (also when they were closed with the manager they were attached to). */
+    NDArray[] restored() {
+      if (restored != null && restored.length > 0 && restored[0].isReleased()) {
+        restored = null;
+      }
+      return restored;
+    }
 
     /**
      * The copy {@code weight} belongs to, or null for a new copy: the copy of that very array, else a copy on the
@@ -415,14 +428,17 @@ public abstract class ScheduledOptimizer extends Optimizer {
 
     /** A new copy for {@code weight}: the restored state moved to its device, or zeros. */
     CopyState add(NDArray weight, int slotCount) {
+      NDArray[] from = restored();
       NDArray[] slots = new NDArray[slotCount];
       Device device = weight.getDevice();
       try {
         for (int i = 0; i < slotCount; i++) {
-          if (restored == null) {
+          if (from == null) {
             slots[i] = weight.zerosLike();
+          } else if (from[i].getDevice().equals(device)) {
+            slots[i] = from[i].duplicate();
           } else {
-            slots[i] = restored[i].getDevice().equals(device) ? restored[i].duplicate() : restored[i].toDevice(device, true);
+            slots[i] = from[i].toDevice(device, true);
           }
           // attached to the weight's manager, so the state lives and dies with the model (or this copy)
           slots[i].attach(weight.getManager());
@@ -434,6 +450,12 @@ public abstract class ScheduledOptimizer extends Optimizer {
           }
         }
         throw ex;
+      }
+      if (from != null && restoredDetached) {
+        for (NDArray a : from) {
+          a.attach(weight.getManager());
+        }
+        restoredDetached = false;
       }
       CopyState c = new CopyState(weight, device, slots);
       if (size == copies.length) {
@@ -465,13 +487,19 @@ public abstract class ScheduledOptimizer extends Optimizer {
 
     void setRestored(NDArray[] src, long count) {
       dropRestored();
+      CopyState owner = firstOpen();
       NDArray[] copy = new NDArray[src.length];
       for (int i = 0; i < src.length; i++) {
         copy[i] = src[i].duplicate();
-        copy[i].detach();
+        if (owner != null) {
+          copy[i].attach(owner.weight.getManager());
+        } else {
+          copy[i].detach();
+        }
       }
       restored = copy;
       restoredCount = count;
+      restoredDetached = owner == null;
     }
 
     void dropRestored() {

@@ -358,6 +358,29 @@ class MultiDeviceTest {
       assertEquals(2, other.copyCount("a"));
       assertArrayEquals(expected, used.bits(0));
       assertArrayEquals(expected, used.bits(1));
+
+      // into an optimizer used with one device, then trained with two: the new copy starts from the state too
+      ScheduledOptimizer grown = make.get();
+      try (Replicas single = new Replicas(1, init(15), init(16))) {
+        single.steps(grown, sums, 0, 3);
+        load(grown, state);
+        used.setWeights(a, b);
+        NDArray[] a2 = {single.a[0], used.a[1]};
+        NDArray[] b2 = {single.b[0], used.b[1]};
+        single.setWeights(a, b);
+        for (int t = STEPS; t < 2 * STEPS; t++) {
+          try (NDArray g0 = manager.create(grads[t][0], SHAPE);
+              NDArray g1 = manager.create(grads[t][1], SHAPE);
+              NDArray h0 = g0.neg();
+              NDArray h1 = g1.neg()) {
+            serverUpdate(grown, "a", new NDArray[] {g0, g1}, a2);
+            serverUpdate(grown, "b", new NDArray[] {h0, h1}, b2);
+          }
+        }
+        assertEquals(2, grown.copyCount("a"));
+        assertArrayEquals(expected, bitsOf(a2[0], b2[0]));
+        assertArrayEquals(expected, bitsOf(a2[1], b2[1]));
+      }
     }
   }
 
