@@ -92,7 +92,7 @@ public abstract class ScheduledOptimizer extends Optimizer {
   /**
    * Applies one update in place. {@code grad} is already rescaled and clipped; autograd is off.
    *
-   * @param count this parameter's update count, from 1
+   * @param count the update count of this copy of the parameter (one per device), from 1
    */
   abstract void apply(NDArray[] slots, long count, NDArray weight, NDArray grad, float lr, double momentum);
 
