@@ -7,7 +7,6 @@ import static org.clr4j.djl.optim.OptimTesting.randomFloats;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -443,45 +442,57 @@ class MultiDeviceTest {
   @Test
   void aTrainerOnTwoGpusStepsOnceAndKeepsItsCopiesEqual() {
     assumeTrue(Engine.getEngine("PyTorch").getGpuCount() >= 2, "needs two GPUs");
+    trainAndCheck(Device.gpu(0), Device.gpu(1));
+  }
+
+  /** The same with one device: what runs where there are no two GPUs. */
+  @Test
+  void aTrainerOnOneDeviceStepsOnce() {
+    trainAndCheck(Engine.getEngine("PyTorch").defaultDevice());
+  }
+
+  /** Trains a linear model for 3 steps with EasyTrain.trainBatch and trainer.step() on {@code devices}. */
+  static void trainAndCheck(Device... devices) {
     ScheduledAdamW opt = ScheduledAdamW.builder().schedule(CYCLIC).build();
     int steps = 3;
-    try (Model model = Model.newInstance("linear", Device.gpu(0), "PyTorch")) {
+    try (Model model = Model.newInstance("linear", devices[0], "PyTorch")) {
       Linear block = Linear.builder().setUnits(1).build();
       model.setBlock(block);
-      DefaultTrainingConfig config =
-          new DefaultTrainingConfig(Loss.l2Loss())
-              .optOptimizer(opt)
-              .optDevices(new Device[] {Device.gpu(0), Device.gpu(1)});
+      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(opt).optDevices(devices);
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(8, 3));
-        NDManager m = trainer.getManager();
-        NDArray x = m.arange(24f).reshape(8, 3).div(24f);
-        NDArray y = x.sum(new int[] {1}, true).mul(2f).add(1f);
         for (int i = 0; i < steps; i++) {
+          NDManager m = trainer.getManager().newSubManager(); // the batch's: closing the batch closes it
+          NDArray x = m.arange(24f).reshape(8, 3).div(24f);
+          NDArray y = x.sum(new int[] {1}, true).mul(2f).add(1f);
           try (Batch batch =
               new Batch(m, new NDList(x), new NDList(y), 8, Batchifier.STACK, Batchifier.STACK, i, steps)) {
             EasyTrain.trainBatch(trainer, batch);
+            trainer.step();
           }
-          trainer.step();
         }
         assertEquals(steps, opt.updates());
         for (Pair<String, Parameter> p : block.getParameters()) {
           String id = p.getValue().getId();
-          assertEquals(2, opt.copyCount(id), id);
+          assertEquals(devices.length, opt.copyCount(id), id);
           NDArray[] first = opt.buffers(id, 0);
-          NDArray[] second = opt.buffers(id, 1);
-          assertNotEquals(first[0].getDevice(), second[0].getDevice(), "each copy's state on its device");
-          for (int k = 0; k < 2; k++) {
-            assertEquals(steps, opt.updateCount(id, k));
+          assertEquals(devices[0], first[0].getDevice(), id);
+          for (int k = 0; k < devices.length; k++) {
+            assertEquals(steps, opt.updateCount(id, k), id + " copy " + k);
           }
-          for (int i = 0; i < first.length; i++) {
-            try (NDArray moved = second[i].toDevice(first[i].getDevice(), true)) {
-              assertArrayEquals(bitsOf(first[i]), bitsOf(moved), id);
+          for (int k = 1; k < devices.length; k++) {
+            NDArray[] other = opt.buffers(id, k);
+            assertEquals(devices[k], other[0].getDevice(), "each copy's state on its device");
+            for (int i = 0; i < first.length; i++) {
+              try (NDArray moved = other[i].toDevice(first[i].getDevice(), true)) {
+                assertArrayEquals(bitsOf(first[i]), bitsOf(moved), id + " copy " + k);
+              }
             }
           }
         }
         try (OptimizerState state = opt.snapshot()) {
           assertEquals(steps, state.updates());
+          assertEquals(block.getParameters().size(), state.parameterIds().size());
         }
       }
     }
