@@ -46,7 +46,8 @@ final class Engines {
   /**
    * 0-d float32 arrays for the per-step scalars (lr, momentum, weight decay), made on the CPU once per value
    * rather than once per parameter: PyTorch reads a CPU 0-d tensor on the host even in a CUDA kernel, whereas
-   * {@code NDArray.mul(Number)} would copy a fresh scalar to the device for every call.
+   * {@code NDArray.mul(Number)} would copy a fresh scalar to the device for every call. So one set serves the
+   * copies of a parameter on every device: the CPU here is deliberate.
    */
   static final class Scalars {
     private NDManager manager;

@@ -16,6 +16,10 @@ import java.util.Set;
  * update count and, per parameter, its update count and buffers (SGD: {@code momentum_buffer}; Adam and AdamW:
  * {@code exp_avg}, {@code exp_avg_sq}). It owns its arrays, which no NDManager holds: {@link #close()} it.
  *
+ * <p>It holds one state per parameter whatever the number of devices the optimizer updated copies of the
+ * parameter on (their states are equal), so it restores into an optimizer used with any number of devices; see
+ * {@link ScheduledOptimizer#snapshot()} and {@link ScheduledOptimizer#restore}.
+ *
  * <p>{@link #save} writes it in a small binary format (a header, then each array in DJL's own NDArray
  * encoding), which {@link #load} reads back bit for bit.
  */

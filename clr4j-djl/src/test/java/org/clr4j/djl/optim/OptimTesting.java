@@ -49,6 +49,22 @@ final class OptimTesting {
     }
   }
 
+  /** The raw bits of float32 arrays, one after the other. */
+  static int[] bitsOf(NDArray... arrays) {
+    int n = 0;
+    for (NDArray a : arrays) {
+      n += (int) a.size();
+    }
+    int[] out = new int[n];
+    int i = 0;
+    for (NDArray a : arrays) {
+      for (float x : a.toFloatArray()) {
+        out[i++] = Float.floatToRawIntBits(x);
+      }
+    }
+    return out;
+  }
+
   /** Every element within {@code 1e-5·(1 + |expected|)}, and the weights moved (so the check means something). */
   static void assertClose(double[] expected, float[] actual, float[] start) {
     assertEquals(expected.length, actual.length);
