@@ -10,10 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.clr4j.Checks;
 import org.clr4j.data.TrainTest;
 import org.clr4j.djl.train.EpochResult;
 import org.clr4j.djl.train.TrainingConfig;
+import org.clr4j.djl.train.TrainingDivergedException;
 import org.clr4j.djl.train.TrainingListener;
 import org.clr4j.djl.train.TrainingLoop;
 import org.clr4j.djl.train.TrainingResult;
@@ -192,11 +194,9 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void train(Run run, TrainTest data, long totalSteps, PrintWriter o) {
-    TrainingConfig config = new TrainingConfig(common.model, common.batchSize, epochs, run.schedule,
-        common.optimizerConfig(), common.seed, Double.NaN, 1000, null);
     try (Progress bar = new Progress(run.id, totalSteps, "steps")) {
       double[] lastAcc = {Double.NaN};
-      run.result = new TrainingLoop(config, new TrainingListener() {
+      TrainingListener listener = new TrainingListener() {
         @Override
         public void onStep(long step, long total, double lr, double momentum, double loss) {
           if (step % 5 == 0 || step == total - 1) {
@@ -209,10 +209,8 @@ final class DemoCommand implements Callable<Integer> {
         public void onEpoch(EpochResult e) {
           lastAcc[0] = e.testAccuracy();
         }
-      }).run(data, false);
-    } catch (IllegalStateException e) {
-      // A diverged run is a result worth showing next to the others, not a reason to lose them.
-      run.failure = e.getMessage();
+      };
+      recordOutcome(run, () -> trainWithLibrary(run.schedule, listener, data));
     }
     if (run.result != null) {
       o.printf(Locale.ROOT, "  %s: final test accuracy %.2f%%, %.1f s of training, %.0f samples/s%n", run.label,
@@ -221,6 +219,26 @@ final class DemoCommand implements Callable<Integer> {
       o.println("  " + run.label + ": " + run.failure);
     }
     o.flush();
+  }
+
+  /**
+   * Runs {@code training} into {@code run}. A divergence is a result worth showing next to the other runs, not a
+   * reason to lose them: it becomes the run's failure. Anything else (e.g. the optimizer refusing a NaN rate, which
+   * is a bug in the schedule, not the model diverging) propagates.
+   */
+  static void recordOutcome(Run run, Supplier<TrainingResult> training) {
+    try {
+      run.result = training.get();
+    } catch (TrainingDivergedException diverged) {
+      run.failure = diverged.getMessage();
+    }
+  }
+
+  /** Trains one run's schedule: the demo's one call into the training library. */
+  private TrainingResult trainWithLibrary(Schedule schedule, TrainingListener listener, TrainTest data) {
+    TrainingConfig config = new TrainingConfig(common.model, common.batchSize, epochs, schedule,
+        common.optimizerConfig(), common.seed, Double.NaN, 1000, null);
+    return new TrainingLoop(config, listener).run(data, false);
   }
 
   /** Rows: epochs, then final, best, training seconds and samples/s; one column per run. */
