@@ -416,7 +416,10 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  /** {@link BenchPlan#schedule} by the policy's stored name, e.g. {@code triangular_decay}. */
+  /**
+   * {@link BenchPlan#schedule} by the policy's stored name, e.g. {@code triangular_decay}, as BenchCommandTest names
+   * them.
+   */
   static Schedule schedule(String policy, Bounds bounds, double bestLr, long perEpoch, long total) {
     return BenchPlan.schedule(BenchPolicy.ofText(policy), bounds, bestLr, perEpoch, total);
   }

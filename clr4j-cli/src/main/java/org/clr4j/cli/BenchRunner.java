@@ -40,6 +40,8 @@ final class BenchRunner {
 
   /** The file a training run keeps its checkpoint in, inside its checkpoint directory. */
   static final String CHECKPOINT_FILE = "checkpoint.clr4j";
+  /** The library class whose {@code read} checks a checkpoint before a resume (see {@link #checkpointRejected}). */
+  static final String CHECKPOINT_READER = "org.clr4j.djl.train.Checkpoint";
 
   /** A bench stopped by Ctrl-C: what finished is recorded; the same command resumes. */
   static final class Interrupted extends RuntimeException {
@@ -218,9 +220,6 @@ final class BenchRunner {
       return training.run(config, listener, data, false);
     }
   }
-
-  /** The library class whose {@code read} checks a checkpoint before a resume. */
-  static final String CHECKPOINT_READER = "org.clr4j.djl.train.Checkpoint";
 
   /**
    * Whether {@code e} is the library rejecting the checkpoint itself, i.e. was thrown while reading it. The library
