@@ -228,9 +228,7 @@ final class BenchPyTorch {
     } catch (RuntimeException e) {
       throw new IOException(json + ": not the JSON train_pytorch.py writes: " + e.getMessage(), e);
     }
-    BenchStore.Result r = new BenchStore.Result();
-    r.kind = "pytorch";
-    r.status = "completed";
+    BenchStore.Result r = new BenchStore.Result().kind(BenchStore.Kind.PYTORCH).status(BenchStore.Status.COMPLETED);
     r.schedule = o.get("schedule").getAsString();
     r.epochs = o.get("epochs").getAsInt();
     r.seed = o.get("seed").getAsLong();

@@ -5,11 +5,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.clr4j.data.TrainTest;
+import org.clr4j.reference.RunRecord;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -94,7 +97,7 @@ final class BenchReport {
     int speedN = 0;
     int diverged = 0;
     for (BenchStore.Result r : runs) {
-      if (!"completed".equals(r.status)) {
+      if (!r.completed()) {
         diverged++;
         continue;
       }
@@ -123,10 +126,64 @@ final class BenchReport {
     }
     double epochs = reached == 0 ? Double.NaN : epochSum / reached;
     BenchStore.Result first = runs.isEmpty() ? null : runs.get(0);
-    return new Row(label, first == null ? "" : first.kind, first == null ? "" : first.schedule,
+    return new Row(label, first == null ? "" : first.kind().text(), first == null ? "" : first.schedule,
         first == null ? 0 : first.epochs, runs.size(), reached, epochs,
         reached == 0 ? Double.NaN : secondSum / reached, fixedEpochs / epochs, mean, sd,
         speedN == 0 ? Double.NaN : speedSum / speedN, diverged, first == null || first.note == null ? "" : first.note);
+  }
+
+  /** The header of the markdown summary: data, training settings, machine, and how to read the table. */
+  static String header(TrainTest data, int batchSize, List<Long> seeds, int threads) {
+    return String.format(Locale.ROOT, "## clr4j bench: %s (%d train / %d test)%n%n"
+        + "SGD momentum 0.9, weight decay 5e-4, batch %d; seeds %s; %d thread(s) of %d cores; clr4j %s on DJL's %s "
+        + "engine; %s.%n"
+        + "Target: the best fixed rate's best test accuracy (mean over seeds). Epochs and seconds to target: first "
+        + "epoch reaching it (mean over the seeds that do), training time only. Speed-up: the fixed rate's epochs "
+        + "to target ÷ the policy's.%n",
+        data.train().name(), data.train().size(), data.test().size(), batchSize, seeds,
+        threads, Runtime.getRuntime().availableProcessors(), RunRecord.version(),
+        RunRecord.environment().get("engine"), Instant.now().toString().substring(0, 10));
+  }
+
+  /** bench.json's summary: per model, the best fixed rate, the target, the range test's bounds and the table. */
+  static List<Map<String, Object>> summaries(List<ModelRuns> all) {
+    List<Map<String, Object>> summaries = new ArrayList<>();
+    for (ModelRuns m : all) {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("model", m.model);
+      s.put("best_fixed_lr", m.bestLr);
+      s.put("target_accuracy", target(m));
+      if (m.rangeTest != null) {
+        s.put("range_test_bounds", List.of(m.rangeTest.lower, m.rangeTest.upper));
+      }
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (Row r : rows(m)) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("policy", r.label());
+        row.put("framework", r.framework());
+        row.put("schedule", r.schedule());
+        row.put("epochs", r.epochs());
+        row.put("seeds", r.seeds());
+        row.put("diverged", r.diverged());
+        row.put("seeds_reaching_target", r.reached());
+        row.put("epochs_to_target", r.epochsToTarget());
+        row.put("seconds_to_target", r.secondsToTarget());
+        row.put("speedup_vs_fixed", r.speedup());
+        row.put("final_accuracy_mean", r.accuracyMean());
+        row.put("final_accuracy_sd", r.accuracySd());
+        row.put("samples_per_second", r.samplesPerSecond());
+        rows.add(row);
+      }
+      s.put("rows", rows);
+      Row fastest = shortestOnecycle(rows(m));
+      s.put("shortest_onecycle_budget_reaching_target", fastest == null ? "not reached" : fastest.epochs());
+      String comparison = pytorchComparison(rows(m));
+      if (comparison != null) {
+        s.put("pytorch_comparison", comparison);
+      }
+      summaries.add(s);
+    }
+    return summaries;
   }
 
   /** The markdown summary of all models, ready to paste into docs/BENCHMARKS.md. */
@@ -183,8 +240,8 @@ final class BenchReport {
           b.append("| ").append(Charts.fmt(r.lr)).append(m.bestLr != null && m.bestLr.equals(r.lr) ? " (best)" : "")
               .append(" | ").append(Double.isNaN(best) ? "—" : String.format(Locale.ROOT, "%.2f%% (%d)", 100 * best,
                   bestEpoch))
-              .append(" | ").append("completed".equals(r.status)
-                  ? String.format(Locale.ROOT, "%.2f%%", 100 * r.finalAccuracy()) : r.status).append(" |\n");
+              .append(" | ").append(r.completed()
+                  ? String.format(Locale.ROOT, "%.2f%%", 100 * r.finalAccuracy()) : r.status().text()).append(" |\n");
         }
       }
     }
@@ -198,7 +255,7 @@ final class BenchReport {
   static Row shortestOnecycle(List<Row> rows) {
     Row best = null;
     for (Row r : rows) {
-      boolean onecycle = !"pytorch".equals(r.framework()) && r.label().startsWith("1cycle");
+      boolean onecycle = !isPyTorch(r) && r.label().startsWith("1cycle");
       boolean everySeed = r.reached() > 0 && r.reached() == r.seeds() - r.diverged();
       if (onecycle && everySeed && (best == null || r.epochs() < best.epochs())) {
         best = r;
@@ -211,7 +268,7 @@ final class BenchReport {
   static String onecycleVerdict(List<Row> rows) {
     List<Integer> budgets = new ArrayList<>();
     for (Row r : rows) {
-      if (!"pytorch".equals(r.framework()) && r.label().startsWith("1cycle")) {
+      if (!isPyTorch(r) && r.label().startsWith("1cycle")) {
         budgets.add(r.epochs());
       }
     }
@@ -237,7 +294,7 @@ final class BenchReport {
     Row clr = null;
     Row pt = null;
     for (Row r : rows) {
-      if ("pytorch".equals(r.framework())) {
+      if (isPyTorch(r)) {
         pt = r;
       } else if (r.label().equals("1cycle")) {
         clr = r;
@@ -259,6 +316,11 @@ final class BenchReport {
         pt.note(), accuracy(clr.accuracyMean(), clr.accuracySd()), accuracy(pt.accuracyMean(), pt.accuracySd()),
         100 * diff,
         parity, clr.samplesPerSecond() / pt.samplesPerSecond(), clr.samplesPerSecond(), pt.samplesPerSecond());
+  }
+
+  /** Whether {@code r} is PyTorch's row; rows carry the stored text of their runs' kind. */
+  private static boolean isPyTorch(Row r) {
+    return BenchStore.Kind.PYTORCH.text().equals(r.framework());
   }
 
   private static double nanToZero(double v) {
@@ -305,13 +367,13 @@ final class BenchReport {
     StringBuilder b = new StringBuilder("model,framework,policy,lr,seed,schedule,status,epoch,test_accuracy,test_loss,"
         + "train_loss,train_seconds,samples_per_second\n");
     for (BenchStore.Result r : results) {
-      if ("range_test".equals(r.kind)) {
+      if (r.kind() == BenchStore.Kind.RANGE_TEST) {
         continue;
       }
       for (BenchStore.Epoch e : r.epochResults) {
-        b.append(r.model).append(',').append(r.kind).append(',').append(r.policy).append(',')
+        b.append(r.model).append(',').append(r.kind().text()).append(',').append(r.policy().text()).append(',')
             .append(r.lr == null ? "" : num(r.lr)).append(',').append(r.seed).append(",\"").append(r.schedule)
-            .append("\",").append(r.status).append(',').append(e.epoch).append(',').append(num(e.testAccuracy))
+            .append("\",").append(r.status().text()).append(',').append(e.epoch).append(',').append(num(e.testAccuracy))
             .append(',').append(num(e.testLoss)).append(',').append(num(e.trainLoss)).append(',')
             .append(num(e.trainSeconds)).append(',').append(num(e.samplesPerSecond)).append('\n');
       }
@@ -338,7 +400,7 @@ final class BenchReport {
       s.setLineColor(Charts.PALETTE[colour % Charts.PALETTE.length]);
       s.setMarkerColor(Charts.PALETTE[colour % Charts.PALETTE.length]);
       s.setMarker(SeriesMarkers.CIRCLE);
-      if ("pytorch".equals(e.getValue().get(0).kind)) {
+      if (e.getValue().get(0).kind() == BenchStore.Kind.PYTORCH) {
         s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f},
             0f));
       }
@@ -366,7 +428,7 @@ final class BenchReport {
 
   /** Epochs 1..n and the mean accuracy over the completed runs, n being the shortest of them. */
   static double[][] meanCurve(List<BenchStore.Result> runs) {
-    List<BenchStore.Result> ok = runs.stream().filter(r -> "completed".equals(r.status)).toList();
+    List<BenchStore.Result> ok = runs.stream().filter(BenchStore.Result::completed).toList();
     int n = ok.stream().mapToInt(r -> r.epochResults.size()).min().orElse(0);
     double[] x = new double[n];
     double[] y = new double[n];

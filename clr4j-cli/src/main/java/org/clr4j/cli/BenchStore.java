@@ -25,20 +25,66 @@ final class BenchStore {
   static final Gson GSON = new GsonBuilder().setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
       .serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
 
-  /** One finished configuration: a training run (clr4j or PyTorch) or a range test. Serialized by Gson. */
+  /**
+   * What a result is: a clr4j training run, a PyTorch one or a range test. The text is what results.jsonl holds
+   * (and bench.csv's framework column), so results of earlier benches keep loading.
+   */
+  enum Kind {
+    CLR4J("clr4j"), PYTORCH("pytorch"), RANGE_TEST("range_test");
+
+    private final String text;
+
+    Kind(String text) {
+      this.text = text;
+    }
+
+    String text() {
+      return text;
+    }
+
+    static Kind ofText(String text) {
+      return BenchStore.ofText(values(), Kind::text, "kind", text);
+    }
+  }
+
+  /** How a run ended; the text is what results.jsonl and bench.csv hold. */
+  enum Status {
+    COMPLETED("completed"),
+    /** The loss became non-finite; the run keeps the epochs it finished. */
+    DIVERGED("diverged");
+
+    private final String text;
+
+    Status(String text) {
+      this.text = text;
+    }
+
+    String text() {
+      return text;
+    }
+
+    static Status ofText(String text) {
+      return BenchStore.ofText(values(), Status::text, "status", text);
+    }
+  }
+
+  /**
+   * One finished configuration: a training run (clr4j or PyTorch) or a range test. Serialized by Gson: the fields
+   * hold the stored text forms, the accessors {@link #kind()}, {@link #policy()} and {@link #status()} the types.
+   */
   static final class Result {
     String id;
-    /** {@code clr4j}, {@code pytorch} or {@code range_test}. */
+    /** {@link Kind}'s text: clr4j, pytorch or range_test. */
     String kind;
     String model;
-    /** fixed, step, triangular2, exp_range, triangular_decay, onecycle (range tests: range_test). */
+    /** {@link BenchPolicy}'s text: fixed, step, triangular2, exp_range, triangular_decay, onecycle, range_test. */
     String policy;
     String schedule;
     /** The fixed rate of a {@code fixed} run, else null. */
     Double lr;
     long seed;
     int epochs;
-    /** completed or diverged (a diverged run keeps the epochs it finished). */
+    /** {@link Status}'s text: completed or diverged (a diverged run keeps the epochs it finished). */
     String status;
     String note;
     double samplesPerSecond = Double.NaN;
@@ -50,8 +96,39 @@ final class BenchStore {
     Double upper;
     String method;
 
+    Kind kind() {
+      return Kind.ofText(kind);
+    }
+
+    Result kind(Kind k) {
+      kind = k.text();
+      return this;
+    }
+
+    BenchPolicy policy() {
+      return BenchPolicy.ofText(policy);
+    }
+
+    Result policy(BenchPolicy p) {
+      policy = p.text();
+      return this;
+    }
+
+    Status status() {
+      return Status.ofText(status);
+    }
+
+    Result status(Status s) {
+      status = s.text();
+      return this;
+    }
+
+    boolean completed() {
+      return status() == Status.COMPLETED;
+    }
+
     double finalAccuracy() {
-      return epochResults.isEmpty() || !"completed".equals(status) ? Double.NaN
+      return epochResults.isEmpty() || !completed() ? Double.NaN
           : epochResults.get(epochResults.size() - 1).testAccuracy;
     }
 
@@ -64,6 +141,18 @@ final class BenchStore {
       }
       return best;
     }
+  }
+
+  /** The constant whose text is {@code text}; IllegalArgumentException naming {@code what} and the known texts. */
+  static <E extends Enum<E>> E ofText(E[] values, java.util.function.Function<E, String> text, String what,
+      String value) {
+    for (E e : values) {
+      if (text.apply(e).equals(value)) {
+        return e;
+      }
+    }
+    throw new IllegalArgumentException(what + " (" + value + ") must be one of "
+        + String.join(", ", java.util.Arrays.stream(values).map(text).toList()));
   }
 
   /** One epoch of a run, with the field names of clr4j train's run.json and train_pytorch.py's JSON. */
@@ -107,7 +196,7 @@ final class BenchStore {
         }
         try {
           Result r = GSON.fromJson(line, Result.class);
-          if (r != null && r.id != null) {
+          if (r != null && r.id != null && hasKnownTexts(r)) {
             store.byId.put(r.id, r);
           } else {
             store.unreadable++;
@@ -118,6 +207,18 @@ final class BenchStore {
       }
     }
     return store;
+  }
+
+  /** Whether the typed accessors can read {@code r}: a line with an unknown kind, policy or status runs again. */
+  private static boolean hasKnownTexts(Result r) {
+    try {
+      r.kind();
+      r.policy();
+      r.status();
+      return true;
+    } catch (IllegalArgumentException unknown) {
+      return false;
+    }
   }
 
   Path file() {

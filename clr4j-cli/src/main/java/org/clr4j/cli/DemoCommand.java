@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.clr4j.Checks;
 import org.clr4j.data.TrainTest;
 import org.clr4j.djl.Steps;
@@ -194,11 +195,9 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void train(Run run, TrainTest data, long totalSteps, PrintWriter o) {
-    ReferenceRun config = new ReferenceRun(common.referenceModel(), common.batchSize, epochs, run.schedule,
-        common.optimizerConfig(), common.seed, Double.NaN, 1000, null);
     try (Progress bar = new Progress(run.id, totalSteps, "steps")) {
       double[] lastAcc = {Double.NaN};
-      run.result = new ReferenceTraining(config, data, common.device(), new TrainingLoop.Listener() {
+      TrainingLoop.Listener listener = new TrainingLoop.Listener() {
         @Override
         public void onStep(long step, long total, double lr, double momentum, double loss) {
           if (step % 5 == 0 || step == total - 1) {
@@ -211,10 +210,8 @@ final class DemoCommand implements Callable<Integer> {
         public void onEpoch(EpochResult e) {
           lastAcc[0] = e.testAccuracy();
         }
-      }).run(TrainingLoop.Resume.NO);
-    } catch (TrainingDivergedException e) {
-      // A diverged run is a result worth showing next to the others, not a reason to lose them.
-      run.failure = e.getMessage();
+      };
+      recordOutcome(run, () -> trainWithLibrary(run.schedule, listener, data));
     }
     if (run.result != null) {
       o.printf(Locale.ROOT, "  %s: final test accuracy %.2f%%, %.1f s of training, %.0f samples/s%n", run.label,
@@ -223,6 +220,26 @@ final class DemoCommand implements Callable<Integer> {
       o.println("  " + run.label + ": " + run.failure);
     }
     o.flush();
+  }
+
+  /**
+   * Runs {@code training} into {@code run}. A divergence is a result worth showing next to the other runs, not a
+   * reason to lose them: it becomes the run's failure. Anything else (e.g. the optimizer refusing a NaN rate, which
+   * is a bug in the schedule, not the model diverging) propagates.
+   */
+  static void recordOutcome(Run run, Supplier<TrainingResult> training) {
+    try {
+      run.result = training.get();
+    } catch (TrainingDivergedException diverged) {
+      run.failure = diverged.getMessage();
+    }
+  }
+
+  /** Trains one run's schedule: the demo's one call into the training library. */
+  private TrainingResult trainWithLibrary(Schedule schedule, TrainingLoop.Listener listener, TrainTest data) {
+    ReferenceRun config = new ReferenceRun(common.referenceModel(), common.batchSize, epochs, schedule,
+        common.optimizerConfig(), common.seed, Double.NaN, 1000, null);
+    return new ReferenceTraining(config, data, common.device(), listener).run(TrainingLoop.Resume.NO);
   }
 
   /** Rows: epochs, then final, best, training seconds and samples/s; one column per run. */

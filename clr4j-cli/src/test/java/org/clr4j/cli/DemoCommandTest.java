@@ -3,6 +3,7 @@ package org.clr4j.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -18,7 +19,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.clr4j.djl.train.TrainingDivergedException;
 import org.clr4j.rangetest.Bounds;
+import org.clr4j.schedule.Schedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,6 +118,21 @@ class DemoCommandTest {
   void geometricMeanIsTheLogMidpointToTwoDigits() {
     assertEquals(0.02, DemoCommand.geometricMean(new Bounds(0.01, 0.04)));
     assertEquals(0.0071, DemoCommand.geometricMean(new Bounds(0.005, 0.01)));
+  }
+
+  @Test
+  void aDivergedRunIsShownButAnyOtherIllegalStateExceptionPropagates() {
+    DemoCommand.Run diverged = new DemoCommand.Run("fixed", "fixed lr", Schedule.parse("constant(lr=10)"));
+    DemoCommand.recordOutcome(diverged, () -> {
+      throw new TrainingDivergedException("training diverged: loss NaN at step 3 (lr 10.0)");
+    });
+    assertEquals("training diverged: loss NaN at step 3 (lr 10.0)", diverged.failure);
+    DemoCommand.Run bug = new DemoCommand.Run("fixed", "fixed lr", Schedule.parse("constant(lr=0.1)"));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> DemoCommand.recordOutcome(bug, () -> {
+      throw new IllegalStateException("schedule gives lr (NaN) at step 3; it must be finite and >= 0");
+    }));
+    assertFalse(e instanceof TrainingDivergedException);
+    assertEquals(null, bug.failure, "a bug is not shown as a diverged run");
   }
 
   @Test

@@ -1,0 +1,38 @@
+package org.clr4j.cli;
+
+/**
+ * The bench's learning-rate policies. The text is what results.jsonl, bench.csv and the configuration ids hold, so
+ * results of earlier benches keep loading and resuming; the label is the table's.
+ */
+enum BenchPolicy {
+  FIXED("fixed", "fixed"),
+  /** lr × {@link BenchPlan#STEP_GAMMA} after each third of the budget, from the best fixed rate. */
+  STEP("step", "step decay"),
+  TRIANGULAR2("triangular2", "triangular2"),
+  EXP_RANGE("exp_range", "exp_range"),
+  /** Triangular whose both bounds decay to {@link BenchPlan#DECAY_TO} of their start over the budget. */
+  TRIANGULAR_DECAY("triangular_decay", "triangular + decay"),
+  ONECYCLE("onecycle", "1cycle"),
+  /** Not a training policy: the range test's result is stored with this policy. */
+  RANGE_TEST("range_test", "range_test");
+
+  private final String text;
+  private final String label;
+
+  BenchPolicy(String text, String label) {
+    this.text = text;
+    this.label = label;
+  }
+
+  String text() {
+    return text;
+  }
+
+  String label() {
+    return label;
+  }
+
+  static BenchPolicy ofText(String text) {
+    return BenchStore.ofText(values(), BenchPolicy::text, "policy", text);
+  }
+}

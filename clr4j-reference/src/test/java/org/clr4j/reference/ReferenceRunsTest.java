@@ -1,0 +1,89 @@
+package org.clr4j.reference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.clr4j.data.Dataset;
+import org.clr4j.data.FashionMnist;
+import org.clr4j.data.TrainTest;
+import org.clr4j.djl.optim.OptimizerConfig;
+import org.clr4j.djl.optim.OptimizerKind;
+import org.clr4j.djl.train.CheckpointException;
+import org.clr4j.djl.train.TrainingLoop;
+import org.clr4j.djl.train.TrainingResult;
+import org.clr4j.rangetest.RangeTest;
+import org.clr4j.rangetest.RangeTestResult;
+import org.clr4j.schedule.Schedule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI's range test and training on the reference models, through clr4j-djl's public entry points. */
+class ReferenceRunsTest {
+  private static TrainTest data;
+
+  @BeforeAll
+  static void smallData() {
+    TrainTest small = FashionMnist.embeddedSmall();
+    data = new TrainTest(small.train().head(640), small.test().head(200));
+  }
+
+  private static ReferenceRun run(Path checkpoints) {
+    return new ReferenceRun(ReferenceModel.MLP, 64, 2, Schedule.parse("onecycle(max=0.05, total=20)"),
+        OptimizerConfig.defaults(OptimizerKind.SGD), 7, Double.NaN, 100, checkpoints);
+  }
+
+  private static float[] losses(TrainingResult r) {
+    float[] l = new float[r.steps().size()];
+    for (int i = 0; i < l.length; i++) {
+      l[i] = r.steps().loss(i);
+    }
+    return l;
+  }
+
+  /**
+   * The first losses of this run as the training loop computed them before it was rebuilt on DJL datasets
+   * (TrainingSession with hand-filled buffers, commit 7092424): the reference path's numbers did not change.
+   */
+  @Test
+  void theReferencePathComputesWhatItDidBeforeBitForBit() {
+    TrainingResult r = new ReferenceTraining(run(null), data, null, null).run(TrainingLoop.Resume.NO);
+    assertEquals(20, r.steps().size());
+    assertArrayEquals(GoldenLosses.MLP_SEED7, java.util.Arrays.copyOf(losses(r), GoldenLosses.MLP_SEED7.length));
+  }
+
+  @Test
+  void aCheckpointIsRefusedForOtherData(@TempDir Path dir) {
+    new ReferenceTraining(run(dir), data, null, null).run(TrainingLoop.Resume.NO);
+    Dataset shifted = data.train().head(639);
+    TrainTest other = new TrainTest(shifted, data.test());
+    CheckpointException.Mismatch e = assertThrows(CheckpointException.Mismatch.class,
+        () -> new ReferenceTraining(run(dir), other, null, null).run(TrainingLoop.Resume.REQUIRED));
+    assertEquals("data_fingerprint", e.key());
+  }
+
+  @Test
+  void theRangeTestFitsItsBatchAndHoldOutToSmallData() {
+    ReferenceRangeTest.Fitted f = ReferenceRangeTest.fit(150, 128, 1000);
+    assertEquals(30, f.validationSamples(), "a fifth of the data at most");
+    assertEquals(120, f.batchSize(), "the batch at most what is left");
+    Dataset tiny = data.train().head(150);
+    RangeTest test = RangeTest.builder().startLr(1e-4).endLr(10).steps(20).evalEvery(5).build();
+    RangeTestResult r = ReferenceRangeTest.run(ReferenceModel.MLP, tiny, 128, test,
+        OptimizerConfig.defaults(OptimizerKind.SGD), 1000, 3, null, null);
+    assertTrue(r.points().size() >= 5, r.points().size() + " points");
+  }
+
+  @Test
+  void theDataFingerprintSeesEverySample() {
+    String full = DjlData.fingerprint(data.train());
+    assertEquals(full, DjlData.fingerprint(data.train()));
+    float[] x = data.train().features().clone();
+    x[x.length - 1] += 1;
+    Dataset changed = new Dataset("x", "y", x, data.train().labels(), data.train().sampleShape(), 10);
+    assertTrue(!full.equals(DjlData.fingerprint(changed)));
+  }
+}
