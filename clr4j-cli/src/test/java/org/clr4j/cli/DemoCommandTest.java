@@ -124,7 +124,7 @@ class DemoCommandTest {
   void aDivergedRunIsShownButAnyOtherIllegalStateExceptionPropagates() {
     DemoCommand.Run diverged = new DemoCommand.Run("fixed", "fixed lr", Schedule.parse("constant(lr=10)"));
     DemoCommand.recordOutcome(diverged, () -> {
-      throw new TrainingDivergedException("training diverged: loss NaN at step 3 (lr 10.0)");
+      throw new TrainingDivergedException("training diverged: loss NaN at step 3 (lr 10.0)", 3, 10.0);
     });
     assertEquals("training diverged: loss NaN at step 3 (lr 10.0)", diverged.failure);
     DemoCommand.Run bug = new DemoCommand.Run("fixed", "fixed lr", Schedule.parse("constant(lr=0.1)"));
