@@ -15,6 +15,7 @@ import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.evaluator.Accuracy;
+import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import org.clr4j.djl.Steps;
 import org.clr4j.djl.optim.ScheduledSgd;
@@ -40,7 +41,8 @@ public final class Main {
       ScheduledSgd sgd = ScheduledSgd.builder().schedule(oneCycle).momentum(0.9).build();
       ScheduleRecorder recorder = ScheduleRecorder.of(sgd);
       DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(sgd)
-          .addEvaluator(new Accuracy()).addTrainingListeners(recorder);
+          .addEvaluator(new Accuracy()).addTrainingListeners(TrainingListener.Defaults.basic())
+          .addTrainingListeners(recorder);
       try (Trainer trainer = model.newTrainer(config)) {
         EasyTrain.fit(trainer, 3, trainSet, testSet);
         System.out.println("range test: " + found.suggestion());

@@ -21,6 +21,7 @@ import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.evaluator.Accuracy;
+import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
@@ -83,7 +84,8 @@ public final class OwnModelExample {
 
     // 3. DJL's own training, with clr4j's optimizer and recorder.
     DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(sgd)
-        .addEvaluator(new Accuracy()).addTrainingListeners(recorder);
+        .addEvaluator(new Accuracy()).addTrainingListeners(TrainingListener.Defaults.basic())
+        .addTrainingListeners(recorder);
     try (Trainer trainer = model.newTrainer(config)) {
       EasyTrain.fit(trainer, epochs, trainSet, testSet);
       double accuracy = trainer.getTrainingResult().getValidateEvaluation("Accuracy");
