@@ -48,6 +48,20 @@ final class Outputs implements AutoCloseable {
     }
   }
 
+  /**
+   * Fails (bad input, exit 2) unless a file can be created beside {@code file}: checked before the work that
+   * produces it, not after. {@code option} names it in the message.
+   */
+  static void requireWritable(String option, Path file) {
+    Path dir = file.toAbsolutePath().getParent();
+    try {
+      Files.deleteIfExists(Files.createTempFile(dir, ".clr4j-probe.", ".tmp"));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(option + " (" + file + "): cannot write in " + dir + ": "
+          + IoErrors.reason(e));
+    }
+  }
+
   /** Writes {@code text} as UTF-8 to {@code file} whole or not at all. */
   static void writeString(Path file, CharSequence text) throws IOException {
     write(file, os -> os.write(text.toString().getBytes(StandardCharsets.UTF_8)));
