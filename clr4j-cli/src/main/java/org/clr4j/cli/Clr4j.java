@@ -106,6 +106,9 @@ public final class Clr4j implements Runnable {
   static int execute(CommandLine cmd, PrintWriter out, PrintWriter err, String... args) {
     // Charts are drawn off-screen; never try to reach a display.
     System.setProperty("java.awt.headless", "true");
+    // PNGs are encoded in memory: ImageIO's file cache writes temporary files outside --out and registers a
+    // shutdown hook on first use, which fails while a Ctrl-C'd run writes its charts during shutdown.
+    javax.imageio.ImageIO.setUseCache(false);
     cmd.setOut(out);
     cmd.setErr(err);
     try {

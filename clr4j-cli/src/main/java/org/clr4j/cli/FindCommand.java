@@ -81,10 +81,17 @@ final class FindCommand implements Callable<Integer> {
       int batch = common.batchSize(data, o);
       Found found = range.run(common, data, o);
       long perEpoch = TrainingConfig.stepsPerEpoch(data.train().size(), batch);
-      Schedule schedule = PolicyChoice.schedule(policy, found.chosen(), perEpoch, perEpoch * epochs);
+      Schedule schedule;
       o.println();
-      o.println("schedule for " + epochs + " epoch(s) of " + perEpoch + " steps:");
-      o.println("  " + schedule);
+      try {
+        schedule = PolicyChoice.schedule(policy, found.chosen(), perEpoch, perEpoch * epochs);
+        o.println("schedule for " + epochs + " epoch(s) of " + perEpoch + " steps:");
+        o.println("  " + schedule);
+      } catch (IllegalArgumentException e) {
+        // The bounds are the result; a schedule too short for the policy is only a note.
+        schedule = null;
+        o.println("note: no schedule printed: " + e.getMessage());
+      }
       found.write(out, common, data, schedule, "find");
       o.println();
       o.println("wrote " + out.resolve("range-test.csv") + ", range-test.json, range-test.png");
@@ -312,7 +319,9 @@ final class FindCommand implements Callable<Integer> {
         suggestions.put(e.getKey().cliName(), Map.of("failed", e.getValue()));
       }
       record.put("suggestions", suggestions).put("chosen_method", chosenSuggestion.method().cliName());
-      record.put("schedule", schedule.toString());
+      if (schedule != null) {
+        record.put("schedule", schedule.toString());
+      }
       String json = record.toJson() + "\n";
       outputs.stage("range-test.json", os -> os.write(json.getBytes(StandardCharsets.UTF_8)));
     }
@@ -331,10 +340,16 @@ final class FindCommand implements Callable<Integer> {
     static Schedule schedule(String policy, org.clr4j.rangetest.Bounds found, long perEpoch, long totalSteps) {
       check(policy);
       org.clr4j.rangetest.Bounds bounds = found.rounded(2);
-      if (policy.equals("onecycle")) {
-        return bounds.oneCycle(totalSteps);
+      try {
+        if (policy.equals("onecycle")) {
+          return bounds.oneCycle(totalSteps);
+        }
+        return bounds.cyclic(CyclicPolicy.fromSpecName(policy), perEpoch, totalSteps);
+      } catch (IllegalArgumentException e) {
+        // Too few steps for the policy (iris at batch 128 is one step an epoch): say which options change that.
+        throw new IllegalArgumentException("--policy " + policy + " cannot fill " + totalSteps + " step(s) ("
+            + perEpoch + " per epoch): " + e.getMessage() + "; raise --epochs or lower --batch-size", e);
       }
-      return bounds.cyclic(CyclicPolicy.fromSpecName(policy), perEpoch, totalSteps);
     }
   }
 }
