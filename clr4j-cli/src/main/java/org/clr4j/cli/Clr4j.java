@@ -201,12 +201,16 @@ public final class Clr4j implements Runnable {
     return m;
   }
 
-  /** Exactly one line, whatever the message holds. */
+  /** Exactly one line, whatever the message holds; a huge value quoted in it is cut to its start. */
   private static void print(PrintWriter err, String message) {
     String line = message == null ? "(no message)" : message.replaceAll("\\s*\\R\\s*", " ").strip();
+    line = LONG_TOKEN.matcher(line).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+        m.group().substring(0, 60) + "…(" + m.group().length() + " characters)"));
     err.println("clr4j: " + line);
     err.flush();
   }
+
+  private static final java.util.regex.Pattern LONG_TOKEN = java.util.regex.Pattern.compile("\\S{121,}");
 
   private static boolean debug() {
     return "1".equals(System.getenv("CLR4J_DEBUG"));

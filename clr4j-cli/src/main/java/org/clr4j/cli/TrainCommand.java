@@ -114,14 +114,15 @@ final class TrainCommand implements Callable<Integer> {
     }
     Path ckpt = noCheckpoint ? null : (checkpointDir != null ? checkpointDir : out.resolve("checkpoint"));
     Path savedSpec = ckpt == null ? null : ckpt.resolve(SAVED_SPEC);
-    if (schedule == null) {
-      FindCommand.PolicyChoice.check(policy);
-    }
+    // Every option is checked, also one that --schedule or --resume makes unused: a bad value is a typo either way.
+    FindCommand.PolicyChoice.check(policy);
+    range.validate();
     Schedule explicit = schedule == null ? null : Schedule.parse(schedule);
     // Parsed before the data is loaded, so a malformed value fails fast.
-    Bounds given = explicit == null && !"auto".equals(bounds) ? parseBounds(bounds) : null;
-    if (explicit == null && given == null && !resume) {
-      range.validate();
+    Bounds given = !"auto".equals(bounds) ? parseBounds(bounds) : null;
+    if (resume && !Files.exists(ckpt.resolve(CHECKPOINT))) {
+      // Refused before the directories are locked (or created); checked again under the lock.
+      throw noCheckpoint(ckpt);
     }
     TrainTest data = common.load();
     // Both directories belong to this run until it ends: a second run on either is refused at once.
@@ -141,8 +142,7 @@ final class TrainCommand implements Callable<Integer> {
     String ckptName = checkpointDir != null ? "--checkpoint-dir" : "the checkpoint directory";
     if (resume) {
       if (ckptDir.existing(CHECKPOINT).isEmpty()) {
-        throw new IllegalArgumentException("--resume: " + ckptName + " (" + ckptDir.dir() + ") holds no checkpoint ("
-            + CHECKPOINT + "); drop --resume to start a new run");
+        throw noCheckpoint(ckptDir.dir());
       }
       return;
     }
@@ -160,6 +160,12 @@ final class TrainCommand implements Callable<Integer> {
     if (checkpoints) {
       ckptDir.delete(CHECKPOINT, SAVED_SPEC);
     }
+  }
+
+  private IllegalArgumentException noCheckpoint(Path dir) {
+    return new IllegalArgumentException("--resume: " + (checkpointDir != null ? "--checkpoint-dir"
+        : "the checkpoint directory") + " (" + dir + ") holds no checkpoint (" + CHECKPOINT + "); drop --resume to "
+        + "start a new run");
   }
 
   private static boolean sameDirectory(Path a, Path b) {
