@@ -49,11 +49,7 @@ import picocli.CommandLine.Spec;
             + "'onecycle(max=0.1, total=1000)'; see 'clr4j schedule --help' and docs/SPEC.md.",
         ""},
     commandListHeading = "%nCommands:%n",
-    footer = {"", "Run 'clr4j <command> --help' for a command's options.", "",
-        "Exit codes: 0 done; 1 the run failed (training diverged, a write failed, an internal error); 2 bad input "
-            + "(an option, spec, data file or path that cannot be used, or a run directory in use or holding an "
-            + "earlier run); 130 or 143 interrupted (Ctrl-C, SIGTERM) with the checkpoint saved. Errors are one line "
-            + "on standard error; set CLR4J_DEBUG=1 to see stack traces."},
+    footer = {"", "Run 'clr4j <command> --help' for a command's options.", "", Clr4j.EXIT_CODES},
     // Register every subcommand here, and only here. Each is a class of its own in org.clr4j.cli.
     subcommands = {
         ScheduleCommand.class,
@@ -63,6 +59,12 @@ import picocli.CommandLine.Spec;
         BenchCommand.class,
     })
 public final class Clr4j implements Runnable {
+  /** The exit-code contract, as every command's --help states it. */
+  static final String EXIT_CODES = "Exit codes: 0 done; 1 the run failed (training diverged, a write failed while "
+      + "running, an internal error); 2 bad input, refused before any work (an option, spec, data file or path that "
+      + "cannot be used, or a run directory in use or holding an earlier run); 130 or 143 interrupted (Ctrl-C, "
+      + "SIGTERM) with the checkpoint saved. Errors are one line on standard error; CLR4J_DEBUG=1 adds stack traces.";
+
   /** Exit code of a usage error: a bad option or argument, or an {@link IllegalArgumentException}. */
   public static final int EXIT_USAGE = 2;
   /** Exit code of a run that failed: diverged, a write that failed while running, or an unexpected failure. */

@@ -35,7 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
             + "watching the loss and held-out accuracy, then suggests lower and upper bounds and prints a ready "
             + "schedule spec. The model and data order are left exactly as they were.",
         "",
-        "Writes range-test.csv, range-test.json (run record) and range-test.png to --out."})
+        "Writes range-test.csv, range-test.json (run record) and range-test.png to --out."},
+    footer = {"", Clr4j.EXIT_CODES})
 final class FindCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

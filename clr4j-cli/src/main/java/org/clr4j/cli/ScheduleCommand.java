@@ -54,7 +54,9 @@ import picocli.CommandLine.TypeConversionException;
         "  clr4j schedule 'triangular2(base=1e-4, max=1e-2, up=500, momentum=0.8:0.9)' \\",
         "      --steps 4000 --plot tri2.svg > tri2.csv",
         "  clr4j schedule 'warmup(steps=500, then=cosine(lr=0.1, total=9500))' \\",
-        "      --steps 1e4 --plot warmup.png --log-y"})
+        "      --steps 1e4 --plot warmup.png --log-y",
+        "",
+        Clr4j.EXIT_CODES})
 public final class ScheduleCommand implements Callable<Integer> {
   /**
    * Most steps printed or plotted: a billion takes a while already; more (--steps 9223372036854775807) would run

@@ -35,7 +35,11 @@ import picocli.CommandLine.Model.CommandSpec;
             + "bounds (--policy, --bounds auto runs the range test first and shows what it chose).",
         "",
         "Writes to --out: run.json (run record), steps.csv (lr, momentum, loss per step), epochs.csv, lr.png, "
-            + "loss.png, accuracy.png. Checkpoints after every epoch and on Ctrl-C; continue with --resume."})
+            + "loss.png, accuracy.png. Checkpoints after every epoch and on Ctrl-C; continue with --resume.",
+        "",
+        "--out and --checkpoint-dir belong to one run at a time. An earlier run in them is continued with --resume "
+            + "or replaced with --overwrite; without either, train refuses to touch it."},
+    footer = {"", Clr4j.EXIT_CODES})
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -401,6 +401,18 @@ class Issue11Test {
     assertTrue(Files.exists(out.resolve("run.json")));
   }
 
+  @Test
+  void theExitCodeContractIsInEveryHelp() {
+    for (String[] help : new String[][] {{"--help"}, {"train", "--help"}, {"find", "--help"},
+        {"schedule", "--help"}}) {
+      ScheduleCommandTest.Result r = run(help);
+      assertEquals(0, r.code());
+      String text = r.out().replaceAll("\\s+", " ");
+      assertTrue(text.contains("Exit codes: 0 done; 1 the run failed") && text.contains("2 bad input")
+          && text.contains("130 or 143 interrupted"), String.join(" ", help) + ": " + r.out());
+    }
+  }
+
   static ProcessBuilder javaProcess(String mainClass, String... args) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), mainClass));
