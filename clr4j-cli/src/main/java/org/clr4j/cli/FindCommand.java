@@ -228,7 +228,7 @@ final class FindCommand implements Callable<Integer> {
       o.println();
       o.println("chosen (" + chosenMethod.cliName() + "): lower " + Charts.fmt(chosen.lower()) + ", upper "
           + Charts.fmt(chosen.upper()));
-      return new Found(result, chosen, seconds, test);
+      return new Found(result, chosen, seconds, test, batch);
     }
 
     /**
@@ -281,7 +281,8 @@ final class FindCommand implements Callable<Integer> {
   static final int MAX_STEPS = 100_000;
 
   /** A finished range test and the suggestion chosen from it. */
-  record Found(RangeTestResult result, Suggestion chosenSuggestion, double seconds, RangeTest test) {
+  /** {@code batch}: the batch size the test trained with (--batch-size fitted to the data). */
+  record Found(RangeTestResult result, Suggestion chosenSuggestion, double seconds, RangeTest test, int batch) {
     org.clr4j.rangetest.Bounds chosen() {
       return chosenSuggestion.bounds();
     }
@@ -304,7 +305,7 @@ final class FindCommand implements Callable<Integer> {
       RunRecord record = RunRecord.of(command);
       record.put("range_test", test.toString());
       record.put("model", common.model).put("optimizer", common.optimizerConfig().toString())
-          .put("batch_size", common.batchSize).put("seed", common.seed).put("threads", common.threads())
+          .put("batch_size", batch).put("seed", common.seed).put("threads", common.threads())
           .put("data", data.train().source()).put("data_name", data.train().name())
           .put("train_samples", data.train().size()).put("seconds", seconds)
           .put("stop_reason", result.stopReason().toString()).put("points", result.points().size());
