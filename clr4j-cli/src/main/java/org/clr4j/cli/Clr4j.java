@@ -176,9 +176,14 @@ public final class Clr4j implements Runnable {
         // A file that cannot be read or written is the environment's fault, not ours: no "internal error", and the
         // message names the file instead of the exception's class.
         IOException cause = ex instanceof UncheckedIOException u ? u.getCause() : (IOException) ex;
-        print(err, (ex instanceof UncheckedIOException && ex.getMessage() != null
-            && !ex.getMessage().equals(String.valueOf(cause)) ? ex.getMessage() + ": " : "")
-            + IoErrors.describe(cause));
+        String outer = ex instanceof UncheckedIOException ? ex.getMessage() : null;
+        if (outer == null || outer.equals(String.valueOf(cause))) {
+          print(err, IoErrors.describe(cause));
+        } else if (cause.getMessage() != null && outer.contains(cause.getMessage())) {
+          print(err, outer); // the wrapper already says it (e.g. "checkpoint in DIR: No space left on device")
+        } else {
+          print(err, outer + ": " + IoErrors.describe(cause));
+        }
         code = EXIT_INTERNAL;
       } else {
         print(err, "internal error: " + describe(ex) + (debug() ? "" : " (CLR4J_DEBUG=1 shows where)"));
