@@ -312,6 +312,9 @@ class HostileInputTest {
     String where = c.name() + " -> exit " + code + ", stderr: " + err;
     assertEquals(c.code(), code, where);
     List<String> lines = err.lines().toList();
+    if ("1".equals(System.getenv("CLR4J_DEBUG")) && lines.size() > 1) {
+      lines = lines.subList(0, 1); // the stack trace asked for follows the one line
+    }
     if (code == 0) {
       assertEquals(List.of(), lines, where);
     } else {
