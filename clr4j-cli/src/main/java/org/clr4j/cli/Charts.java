@@ -46,8 +46,14 @@ final class Charts {
     return series;
   }
 
+  /** Writes {@code chart} as a PNG to {@code file}, whole or not at all. */
   static void save(XYChart chart, Path file) throws IOException {
-    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    Outputs.write(file, os -> BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG));
+  }
+
+  /** Stages {@code chart} as the PNG {@code name} of {@code outputs}. */
+  static void stage(XYChart chart, Outputs outputs, String name) throws IOException {
+    outputs.stage(name, os -> BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG));
   }
 
   /**
@@ -55,6 +61,15 @@ final class Charts {
    * vertical lines.
    */
   static void rangeTest(RangeTestResult result, Suggestion chosen, String title, Path file) throws IOException {
+    try (Outputs outputs = new Outputs(file.toAbsolutePath().getParent())) {
+      rangeTest(result, chosen, title, outputs, file.getFileName().toString());
+      outputs.commit();
+    }
+  }
+
+  /** The range-test chart, staged as {@code name} of {@code outputs}. */
+  static void rangeTest(RangeTestResult result, Suggestion chosen, String title, Outputs outputs, String name)
+      throws IOException {
     List<RangePoint> points = result.points();
     List<double[]> raw = new ArrayList<>();
     double first = Double.NaN;
@@ -95,7 +110,7 @@ final class Charts {
       bound(chart, "lower bound " + fmt(chosen.lower()), chosen.lower(), top, PALETTE[3]);
       bound(chart, "upper bound " + fmt(chosen.upper()), chosen.upper(), top, PALETTE[1]);
     }
-    save(chart, file);
+    stage(chart, outputs, name);
   }
 
   private static void bound(XYChart chart, String name, double x, double top, Color color) {

@@ -1,5 +1,7 @@
 package org.clr4j.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.clr4j.Checks;
 import org.clr4j.data.DataSources;
@@ -13,6 +15,9 @@ import picocli.CommandLine.Option;
 
 /** The options every training command shares: data, model, optimizer, batch size, seed, threads. */
 final class DataModelOptions {
+  /** More compute threads than this is a typo, and PyTorch would try to start them all. */
+  static final int MAX_THREADS = 1024;
+
   @Option(names = "--data", paramLabel = "SOURCE", defaultValue = "fashion-mnist-small",
       description = "fashion-mnist (full, 60k/10k: --data-dir, ~/.clr4j/datasets, /usr/share/datasets/fashion-mnist, "
           + "then download), fashion-mnist-small (embedded 10k/2k subset, offline) or csv:PATH (see docs/DATA.md). "
@@ -63,7 +68,20 @@ final class DataModelOptions {
     referenceModel();
     optimizerConfig();
     Checks.atLeast("--batch-size", batchSize, 1);
-    int n = threads == null ? Runtime.getRuntime().availableProcessors() : Checks.atLeast("--threads", threads, 1);
+    if (threads != null && (threads < 1 || threads > MAX_THREADS)) {
+      throw new IllegalArgumentException("--threads (" + threads + ") must be in [1, " + MAX_THREADS + "]");
+    }
+    if (dataDir != null) {
+      // Without this check a mistyped directory silently falls back to the cache and the other places.
+      if (dataDir.toString().isBlank()) {
+        throw new IllegalArgumentException("--data-dir must not be empty");
+      }
+      if (!Files.isDirectory(dataDir)) {
+        throw new IllegalArgumentException("--data-dir (" + dataDir + ") " + (Files.exists(dataDir)
+            ? "is not a directory" : "does not exist"));
+      }
+    }
+    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     device(); // after the thread settings: this starts the engine
@@ -77,8 +95,28 @@ final class DataModelOptions {
       throw new IllegalArgumentException("--optimizer (" + optimizer + ") must be one of " + OptimizerKind.names());
     }
     OptimizerConfig d = OptimizerConfig.defaults(kind);
-    return new OptimizerConfig(kind, momentum == null ? d.momentum() : momentum,
-        weightDecay == null ? d.weightDecay() : weightDecay, clip);
+    try {
+      return new OptimizerConfig(kind, momentum == null ? d.momentum() : momentum,
+          weightDecay == null ? d.weightDecay() : weightDecay, clip);
+    } catch (IllegalArgumentException e) {
+      // The library names its parameters; the user knows the options.
+      throw new IllegalArgumentException(e.getMessage().replaceFirst("^momentum\\b", "--momentum")
+          .replaceFirst("^weightDecay\\b", "--weight-decay").replaceFirst("^clipGrad\\b", "--clip"), e);
+    }
+  }
+
+  /**
+   * The batch size for {@code data}: --batch-size, but never more than the training samples, so that no batch
+   * buffer is larger than the data (--batch-size 2147483647 would otherwise try to allocate gigabytes). Says so
+   * on {@code o} when it cuts.
+   */
+  int batchSize(TrainTest data, PrintWriter o) {
+    int n = data.train().size();
+    if (batchSize > n) {
+      o.println("note: --batch-size " + batchSize + " is more than the " + n + " training samples; using " + n);
+      return n;
+    }
+    return batchSize;
   }
 
   ReferenceModel referenceModel() {

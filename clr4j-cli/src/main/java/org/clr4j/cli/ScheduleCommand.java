@@ -54,8 +54,16 @@ import picocli.CommandLine.TypeConversionException;
         "  clr4j schedule 'triangular2(base=1e-4, max=1e-2, up=500, momentum=0.8:0.9)' \\",
         "      --steps 4000 --plot tri2.svg > tri2.csv",
         "  clr4j schedule 'warmup(steps=500, then=cosine(lr=0.1, total=9500))' \\",
-        "      --steps 1e4 --plot warmup.png --log-y"})
+        "      --steps 1e4 --plot warmup.png --log-y",
+        "",
+        Clr4j.EXIT_CODES})
 public final class ScheduleCommand implements Callable<Integer> {
+  /**
+   * Most steps printed or plotted: a billion takes a while already; more (--steps 9223372036854775807) would run
+   * for centuries.
+   */
+  static final long MAX_STEPS = 1_000_000_000L;
+
   /** The CSV is written in chunks of about this many characters. */
   private static final int CHUNK_CHARS = 1 << 16;
 
@@ -93,6 +101,11 @@ public final class ScheduleCommand implements Callable<Integer> {
       if (dir != null && !Files.isDirectory(dir)) {
         throw usage("--plot: directory '" + dir + "' does not exist");
       }
+      if (Files.isDirectory(plot)) {
+        throw usage("--plot (" + plot + ") is a directory; give a file, e.g. " + plot.resolve("schedule.png"));
+      }
+      // Found now, not after computing every step.
+      Outputs.requireWritable("--plot", plot);
     } else if (logY) {
       throw usage("--log-y only applies to a chart; add --plot FILE.png or --plot FILE.svg");
     } else if (noCsv) {
@@ -143,11 +156,24 @@ public final class ScheduleCommand implements Callable<Integer> {
       if (steps < 1) {
         throw usage("--steps (" + steps + ") must be >= 1");
       }
+      if (steps > MAX_STEPS) {
+        throw usage("--steps (" + steps + ") must be <= " + MAX_STEPS + " (1e9)");
+      }
       return steps;
     }
     Matcher m = ONECYCLE_TOTAL.matcher(schedule.toString());
     if (m.find()) {
-      return Long.parseLong(m.group(1));
+      long total;
+      try {
+        total = Long.parseLong(m.group(1));
+      } catch (NumberFormatException e) {
+        total = Long.MAX_VALUE;
+      }
+      if (total > MAX_STEPS) {
+        throw usage("the spec's total (" + m.group(1) + ") is more than " + MAX_STEPS + " steps (1e9); "
+            + "give a smaller --steps");
+      }
+      return total;
     }
     throw usage("--steps N is required for this schedule (only a onecycle spec has a natural length)");
   }

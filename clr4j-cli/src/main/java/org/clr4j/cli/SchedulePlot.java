@@ -3,8 +3,6 @@ package org.clr4j.cli;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.knowm.xchart.BitmapEncoder;
@@ -82,13 +80,13 @@ final class SchedulePlot {
       styler.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
     }
 
-    try (OutputStream os = Files.newOutputStream(file)) {
+    Outputs.write(file, os -> {
       if (format == Format.PNG) {
         BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
       } else {
         VectorGraphicsEncoder.saveVectorGraphic(chart, os, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
       }
-    }
+    });
   }
 
   private static void requirePositive(String name, Thinner t) {
@@ -120,7 +118,9 @@ final class SchedulePlot {
 
     Thinner(long steps) {
       long stretches = MAX_POINTS / 2;
-      this.bucketSize = Math.max(1, (steps + stretches - 1) / stretches);
+      // steps / stretches rounded up, without the overflow of (steps + stretches - 1) near Long.MAX_VALUE, which
+      // made the size 1 and kept every point.
+      this.bucketSize = Math.max(1, steps / stretches + (steps % stretches == 0 ? 0 : 1));
     }
 
     void add(long step, double value) {

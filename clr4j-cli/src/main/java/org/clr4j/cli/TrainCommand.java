@@ -2,7 +2,6 @@ package org.clr4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +37,11 @@ import picocli.CommandLine.Model.CommandSpec;
             + "bounds (--policy, --bounds auto runs the range test first and shows what it chose).",
         "",
         "Writes to --out: run.json (run record), steps.csv (lr, momentum, loss per step), epochs.csv, lr.png, "
-            + "loss.png, accuracy.png. Checkpoints after every epoch and on Ctrl-C; continue with --resume."})
+            + "loss.png, accuracy.png. Checkpoints after every epoch and on Ctrl-C; continue with --resume.",
+        "",
+        "--out and --checkpoint-dir belong to one run at a time. An earlier run in them is continued with --resume "
+            + "or replaced with --overwrite; without either, train refuses to touch it."},
+    footer = {"", Clr4j.EXIT_CODES})
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -83,7 +86,18 @@ final class TrainCommand implements Callable<Integer> {
       + "the schedule is the one the checkpoint was made with.")
   boolean resume;
 
+  @Option(names = "--overwrite", description = "Start over: replace the results and the checkpoint of an earlier run "
+      + "in --out and --checkpoint-dir (without it, train refuses to touch them).")
+  boolean overwrite;
+
   @Mixin FindCommand.RangeTestOptions range = new FindCommand.RangeTestOptions();
+
+  /** What a run leaves in --out; run.json, the run record, is written last. */
+  static final String[] RESULTS = {"steps.csv", "epochs.csv", "lr.png", "loss.png", "accuracy.png",
+      "range-test.csv", "range-test.png", "range-test.json", "run.json"};
+  /** The checkpoint's file (the library's name) and the schedule it was made with. */
+  static final String CHECKPOINT = "checkpoint.clr4j";
+  static final String SAVED_SPEC = "schedule.txt";
 
   @Override
   public Integer call() throws IOException {
@@ -97,22 +111,86 @@ final class TrainCommand implements Callable<Integer> {
     if (resume && noCheckpoint) {
       throw new IllegalArgumentException("--resume needs checkpoints; drop --no-checkpoint");
     }
-    Path ckpt = noCheckpoint ? null : (checkpointDir != null ? checkpointDir : out.resolve("checkpoint"));
-    Path savedSpec = ckpt == null ? null : ckpt.resolve("schedule.txt");
-    if (schedule == null) {
-      FindCommand.PolicyChoice.check(policy);
+    if (resume && overwrite) {
+      throw new IllegalArgumentException("--resume continues the earlier run and --overwrite replaces it; choose one");
     }
+    RunDirectory.requireUsable("--out", out);
+    if (checkpointDir != null) {
+      RunDirectory.requireUsable("--checkpoint-dir", checkpointDir);
+    }
+    Path ckpt = noCheckpoint ? null : (checkpointDir != null ? checkpointDir : out.resolve("checkpoint"));
+    Path savedSpec = ckpt == null ? null : ckpt.resolve(SAVED_SPEC);
+    // Every option is checked, also one that --schedule or --resume makes unused: a bad value is a typo either way.
+    FindCommand.PolicyChoice.check(policy);
+    range.validate();
     Schedule explicit = schedule == null ? null : Schedule.parse(schedule);
     // Parsed before the data is loaded, so a malformed value fails fast.
-    Bounds given = explicit == null && !"auto".equals(bounds) ? parseBounds(bounds) : null;
+    Bounds given = !"auto".equals(bounds) ? parseBounds(bounds) : null;
+    if (resume && !Files.exists(ckpt.resolve(CHECKPOINT))) {
+      // Refused before the directories are locked (or created); checked again under the lock.
+      throw noCheckpoint(ckpt);
+    }
     TrainTest data = common.load();
+    // Both directories belong to this run until it ends: a second run on either is refused at once.
+    try (RunDirectory outDir = RunDirectory.lock("--out", out);
+        RunDirectory ckptDir = ckpt == null || sameDirectory(ckpt, out) ? null
+            : RunDirectory.lock("--checkpoint-dir", ckpt)) {
+      keepOrReplace(outDir, ckptDir == null ? outDir : ckptDir, ckpt != null);
+      return train(data, ckpt, savedSpec, explicit, given);
+    }
+  }
+
+  /**
+   * An earlier run's results and checkpoint are continued with --resume, replaced with --overwrite, and otherwise
+   * left alone: the run is refused (bad input, exit 2) before it changes anything.
+   */
+  private void keepOrReplace(RunDirectory outDir, RunDirectory ckptDir, boolean checkpoints) throws IOException {
+    String ckptName = checkpointDir != null ? "--checkpoint-dir" : "the checkpoint directory";
+    if (resume) {
+      if (ckptDir.existing(CHECKPOINT).isEmpty()) {
+        throw noCheckpoint(ckptDir.dir());
+      }
+      return;
+    }
+    if (!overwrite) {
+      outDir.refuseExisting(false, "the results of an earlier run",
+          "continue it with --resume, start over with --overwrite, or choose another --out", RESULTS);
+      if (checkpoints && !ckptDir.existing(CHECKPOINT).isEmpty()) {
+        throw new IllegalArgumentException(ckptName + " (" + ckptDir.dir() + ") holds the checkpoint of an earlier "
+            + "run; continue it with --resume or start over with --overwrite");
+      }
+      return;
+    }
+    // --overwrite: the earlier run goes now, so that nothing of it is left beside this run's files if this one fails.
+    outDir.delete(RESULTS);
+    if (checkpoints) {
+      ckptDir.delete(CHECKPOINT, SAVED_SPEC);
+    }
+  }
+
+  private IllegalArgumentException noCheckpoint(Path dir) {
+    return new IllegalArgumentException("--resume: " + (checkpointDir != null ? "--checkpoint-dir"
+        : "the checkpoint directory") + " (" + dir + ") holds no checkpoint (" + CHECKPOINT + "); drop --resume to "
+        + "start a new run");
+  }
+
+  private static boolean sameDirectory(Path a, Path b) {
+    try {
+      return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private Integer train(TrainTest data, Path ckpt, Path savedSpec, Schedule explicit, Bounds given)
+      throws IOException {
     PrintWriter o = spec.commandLine().getOut();
     o.println("data:  " + data.train());
-    o.println("model: " + common.model + ", optimizer " + common.optimizerConfig() + ", batch " + common.batchSize
+    int batch = common.batchSize(data, o);
+    o.println("model: " + common.model + ", optimizer " + common.optimizerConfig() + ", batch " + batch
         + ", seed " + common.seed + ", " + common.threads() + " thread(s)");
-    long perEpoch = Steps.perEpoch(data.train().size(), common.batchSize);
+    long perEpoch = Steps.perEpoch(data.train().size(), batch);
     long totalSteps = perEpoch * epochs;
-    Files.createDirectories(out);
     FindCommand.Found found = null;
     Schedule chosen;
     if (resume && explicit == null) {
@@ -126,26 +204,23 @@ final class TrainCommand implements Callable<Integer> {
     } else if ("auto".equals(bounds)) {
       found = range.run(common, data, o);
       chosen = FindCommand.PolicyChoice.schedule(policy, found.chosen(), perEpoch, totalSteps);
-      found.write(out, common, data, chosen, "train --bounds auto");
     } else {
       chosen = FindCommand.PolicyChoice.schedule(policy, given, perEpoch, totalSteps);
     }
     o.println("schedule: " + chosen);
     o.println();
     if (ckpt != null && !resume) {
-      Files.createDirectories(ckpt);
-      Files.writeString(savedSpec, chosen + "\n");
+      Outputs.writeString(savedSpec, chosen + "\n");
     }
-    ReferenceRun config = new ReferenceRun(common.referenceModel(), common.batchSize, epochs, chosen,
-        common.optimizerConfig(), common.seed, targetAccuracy == null ? Double.NaN : targetAccuracy, evalBatchSize,
+    // An evaluation batch larger than the test set would only allocate a larger buffer.
+    int evalBatch = Math.min(evalBatchSize, Math.max(1, data.test().size()));
+    ReferenceRun config = new ReferenceRun(common.referenceModel(), batch, epochs, chosen,
+        common.optimizerConfig(), common.seed, targetAccuracy == null ? Double.NaN : targetAccuracy, evalBatch,
         ckpt);
     TrainingResult result;
     o.printf("%5s %10s %10s %9s %9s %10s%n", "epoch", "train loss", "test loss", "accuracy", "seconds", "samples/s");
     o.flush();
-    // Ctrl-C / SIGTERM: the loop stops after its step and checkpoints; the JVM waits until this command has
-    // written its outputs and said where it stopped.
-    Interrupts.Scope signals = Interrupts.install();
-    try (signals; Progress bar = new Progress("train", totalSteps, "steps")) {
+    try (Progress bar = new Progress("train", totalSteps, "steps")) {
       double[] lastAcc = {Double.NaN};
       ReferenceTraining training = new ReferenceTraining(config, data, common.device(), new TrainingLoop.Listener() {
         @Override
@@ -164,19 +239,34 @@ final class TrainCommand implements Callable<Integer> {
           o.flush();
         }
       });
-      signals.onSignal(training::requestStop);
+      // Ctrl-C / SIGTERM stop the loop after its step; the hook then waits until this command has written its
+      // outputs and printed, which happens when the whole command returns (Clr4j.execute runs whenDone).
+      StopOnSignal stop = StopOnSignal.install(training::requestStop);
+      whenDone(stop::release);
       result = training.run(resume ? TrainingLoop.Resume.REQUIRED : TrainingLoop.Resume.NO);
-      bar.close();
-      o.println();
-      summary(o, result);
-      writeOutputs(result, data, found);
-      o.println("wrote " + out.resolve("run.json") + ", steps.csv, epochs.csv, lr.png, loss.png, accuracy.png");
-      if (result.status() == TrainingResult.Status.INTERRUPTED) {
-        o.println("interrupted at step " + result.steps().size() + "; continue with the same command and --resume");
-      }
-      o.flush();
     }
+    o.println();
+    summary(o, result);
+    writeOutputs(result, data, found);
+    o.println("wrote " + out.resolve("run.json") + ", steps.csv, epochs.csv, lr.png, loss.png, accuracy.png"
+        + (found != null ? ", range-test.csv, range-test.json, range-test.png" : ""));
+    if (result.status() == TrainingResult.Status.INTERRUPTED) {
+      o.println("interrupted at step " + result.steps().size() + "; continue with the same command and --resume");
+      o.flush();
+      return Clr4j.EXIT_INTERRUPTED;
+    }
+    o.flush();
     return 0;
+  }
+
+  /** Runs {@code r} when the command has finished and its output is flushed (at once, outside the CLI). */
+  private void whenDone(Runnable r) {
+    Object root = spec.root().userObject();
+    if (root instanceof Clr4j c) {
+      c.whenDone.add(r);
+    } else {
+      r.run();
+    }
   }
 
   static Bounds parseBounds(String text) {
@@ -203,10 +293,17 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  /** Writes every output of the run, whole or not at all; run.json, the record that the run finished, last. */
   private void writeOutputs(TrainingResult r, TrainTest data, FindCommand.Found found) throws IOException {
-    try (Writer w = Files.newBufferedWriter(out.resolve("steps.csv"), StandardCharsets.UTF_8)) {
-      r.steps().writeCsv(w);
+    try (Outputs outputs = new Outputs(out)) {
+      outputs.stageText("steps.csv", w -> r.steps().writeCsv(w));
+      stageOutputs(outputs, r, data, found);
+      outputs.commit();
     }
+  }
+
+  private void stageOutputs(Outputs outputs, TrainingResult r, TrainTest data, FindCommand.Found found)
+      throws IOException {
     StringBuilder epochsCsv = new StringBuilder("epoch,steps,train_loss,test_loss,test_accuracy,train_seconds,"
         + "samples_per_second\n");
     List<Map<String, Object>> epochList = new ArrayList<>();
@@ -223,7 +320,7 @@ final class TrainCommand implements Callable<Integer> {
       m.put("samples_per_second", e.samplesPerSecond());
       epochList.add(m);
     }
-    Files.writeString(out.resolve("epochs.csv"), epochsCsv, StandardCharsets.UTF_8);
+    outputs.stage("epochs.csv", os -> os.write(epochsCsv.toString().getBytes(StandardCharsets.UTF_8)));
     RunRecord record = RunRecord.of("train");
     TrainingConfig c = r.config();
     record.put("schedule", c.schedule().toString()).put("seed", c.seed()).put("model", common.model)
@@ -242,12 +339,24 @@ final class TrainCommand implements Callable<Integer> {
       record.put("target_accuracy", c.targetAccuracy()).put("target_epoch", r.targetEpoch())
           .put("target_seconds", r.targetSeconds());
     }
-    record.write(out.resolve("run.json"));
-    plots(r, out, common.model + ": " + c.schedule());
+    plots(r, outputs, common.model + ": " + c.schedule());
+    if (found != null) {
+      found.stage(outputs, common, data, c.schedule(), "train --bounds auto");
+    }
+    String json = record.toJson() + "\n";
+    outputs.stage("run.json", os -> os.write(json.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** lr and momentum against step, training loss against step, test accuracy against epoch. */
   static void plots(TrainingResult r, Path dir, String title) throws IOException {
+    try (Outputs outputs = new Outputs(dir)) {
+      plots(r, outputs, title);
+      outputs.commit();
+    }
+  }
+
+  /** The same charts, staged in {@code outputs}. */
+  static void plots(TrainingResult r, Outputs outputs, String title) throws IOException {
     int n = r.steps().size();
     if (n == 0) {
       return;
@@ -274,17 +383,17 @@ final class TrainCommand implements Callable<Integer> {
       lrChart.setYAxisGroupTitle(1, "momentum");
       lrChart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
     }
-    Charts.save(lrChart, dir.resolve("lr.png"));
+    Charts.stage(lrChart, outputs, "lr.png");
     XYChart lossChart = Charts.chart("Training loss — " + title, "step", "loss");
     Charts.line(lossChart, "mini-batch loss", step, loss, new java.awt.Color(0xA6C8E6), 0);
     Charts.line(lossChart, "moving average (50 steps)", step, movingAverage(loss, 50), Charts.PALETTE[0], 0);
-    Charts.save(lossChart, dir.resolve("loss.png"));
+    Charts.stage(lossChart, outputs, "loss.png");
     if (!r.epochs().isEmpty()) {
       XYChart acc = Charts.chart("Test accuracy — " + title, "epoch", "accuracy");
       double[] ep = r.epochs().stream().mapToDouble(EpochResult::epoch).toArray();
       double[] a = r.epochs().stream().mapToDouble(EpochResult::testAccuracy).toArray();
       acc.addSeries("test accuracy", ep, a).setLineColor(Charts.PALETTE[2]);
-      Charts.save(acc, dir.resolve("accuracy.png"));
+      Charts.stage(acc, outputs, "accuracy.png");
     }
   }
 

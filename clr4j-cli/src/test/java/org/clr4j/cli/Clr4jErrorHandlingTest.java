@@ -51,7 +51,20 @@ class Clr4jErrorHandlingTest {
     if (!"1".equals(System.getenv("CLR4J_DEBUG"))) {
       assertEquals(1, lines.length, String.join("\n", lines));
     }
-    assertEquals("clr4j: internal error: java.lang.IllegalStateException: oops", lines[0]);
+    assertEquals("clr4j: internal error: oops" + (lines.length > 1 ? "" : " (CLR4J_DEBUG=1 shows where)"), lines[0]);
     assertFalse(lines[0].contains("at org."));
+  }
+
+  @Test
+  void fileSystemErrorsNameThePathInWordsWithoutAClassName() {
+    // Issue 11, item 11: "I/O error: java.nio.file.NoSuchFileException: /proc/x".
+    assertEquals("clr4j: /proc/x: no such file or directory",
+        run(new java.nio.file.NoSuchFileException("/proc/x"), 1)[0]);
+    assertEquals("clr4j: /out/run.json: already exists",
+        run(new java.nio.file.FileAlreadyExistsException("/out/run.json"), 1)[0]);
+    assertEquals("clr4j: /out/x: is a directory",
+        run(new java.nio.file.FileSystemException("/out/x", null, "Is a directory"), 1)[0]);
+    assertEquals("clr4j: checkpoint in /c: No space left on device", run(new java.io.UncheckedIOException(
+        "checkpoint in /c: No space left on device", new java.io.IOException("No space left on device")), 1)[0]);
   }
 }

@@ -46,8 +46,15 @@ final class SpecParser {
   /** One {@code key=value}; {@code nested} is set when the value is itself a spec. */
   private record Arg(String key, int keyPos, String raw, int valuePos, Node nested) {}
 
+  /**
+   * How deeply specs may nest. Real specs nest two or three levels; the limit keeps a hostile spec (thousands of
+   * levels) from overflowing the parser's and the schedule's stack.
+   */
+  static final int MAX_DEPTH = 64;
+
   private final String text;
   private int pos;
+  private int depth;
 
   private SpecParser(String text) {
     this.text = text;
@@ -112,7 +119,11 @@ final class SpecParser {
       int valuePos = pos;
       Arg arg;
       if (isNestedStart()) {
+        if (++depth > MAX_DEPTH) {
+          throw error(valuePos, "specs nest more than " + MAX_DEPTH + " levels deep");
+        }
         Node nested = node();
+        depth--;
         arg = new Arg(key, keyPos, text.substring(valuePos, pos), valuePos, nested);
       } else {
         String raw = scalar();
@@ -200,7 +211,9 @@ final class SpecParser {
   }
 
   private SpecError error(int at, String message) {
-    return new SpecError("invalid schedule spec \"" + text + "\" at column " + (at + 1) + ": "
+    // A huge spec is not repeated whole: the message stays one readable line.
+    String shown = text.length() <= 240 ? text : text.substring(0, 200) + "… (" + text.length() + " characters)";
+    return new SpecError("invalid schedule spec \"" + shown + "\" at column " + (at + 1) + ": "
         + message);
   }
 

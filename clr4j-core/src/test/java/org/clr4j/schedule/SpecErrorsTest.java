@@ -114,4 +114,17 @@ class SpecErrorsTest {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Schedule.parse(byCycle.toString())).getMessage()
         .contains("unknown schedule 'custom_cyclic'"));
   }
+
+  @Test
+  void aSpecNestedThousandsOfLevelsDeepIsOneLineNotAStackOverflow() {
+    // Issue 11, item 4: 3,000 levels overflowed the stack.
+    String spec = "warmup(steps=1, then=".repeat(3000) + "constant(lr=0.1)" + ")".repeat(3000);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Schedule.parse(spec));
+    assertTrue(e.getMessage().contains("nest more than " + SpecParser.MAX_DEPTH + " levels deep"), e.getMessage());
+    assertTrue(e.getMessage().length() < 400, "the spec is not quoted whole: " + e.getMessage().length());
+    // The limit leaves room for every realistic spec.
+    String deep = "warmup(steps=1, then=".repeat(SpecParser.MAX_DEPTH) + "constant(lr=0.1)"
+        + ")".repeat(SpecParser.MAX_DEPTH);
+    assertEquals(0.1, Schedule.parse(deep).valueAt(1000), 0);
+  }
 }

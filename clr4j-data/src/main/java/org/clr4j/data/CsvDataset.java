@@ -242,12 +242,17 @@ public final class CsvDataset {
 
     static Raw parse(Path file, Options o) {
       List<String> lines;
+      if (Files.isDirectory(file)) {
+        throw new DatasetException("csv:" + file + ": is a directory, not a CSV file");
+      }
       try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         lines = reader.lines().toList();
       } catch (NoSuchFileException e) {
         throw new DatasetException("csv:" + file + ": file not found", e);
-      } catch (IOException | java.io.UncheckedIOException e) {
-        throw new DatasetException("csv:" + file + ": cannot read: " + e.getMessage(), e);
+      } catch (IOException e) {
+        throw new DatasetException("csv:" + file + ": cannot read: " + reason(e), e);
+      } catch (java.io.UncheckedIOException e) {
+        throw new DatasetException("csv:" + file + ": cannot read: " + reason(e.getCause()), e);
       }
       String where = "csv:" + file;
       int first = 0;
@@ -438,6 +443,20 @@ public final class CsvDataset {
         return null;
       }
     }
+  }
+
+  /** Why a file could not be read, in words (never an exception's class name). */
+  static String reason(IOException e) {
+    if (e instanceof java.nio.charset.CharacterCodingException) {
+      return "not UTF-8 text (is it a CSV file?)";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+      return fs.getReason();
+    }
+    return e.getMessage() == null ? "input/output error" : e.getMessage();
   }
 
   static char detectDelimiter(String line) {

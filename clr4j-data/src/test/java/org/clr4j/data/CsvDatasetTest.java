@@ -152,4 +152,16 @@ class CsvDatasetTest {
     // Test uses the train mean 2 and std 1; the constant column keeps std 1.
     assertArrayEquals(new float[] {3, 2}, tt.test().features());
   }
+
+  @Test
+  void aDirectoryOrABinaryFileIsNamedAndSaysWhatIsWrong() throws Exception {
+    // Issue 11, item 11: "java.io.IOException: Is a directory" without a path, "MalformedInputException".
+    Path dir = Files.createDirectory(tmp.resolve("data.csv"));
+    DatasetException e = assertThrows(DatasetException.class, () -> CsvDataset.read(dir, CsvDataset.options()));
+    assertEquals("csv:" + dir + ": is a directory, not a CSV file", e.getMessage());
+    Path binary = tmp.resolve("model.bin");
+    Files.write(binary, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, (byte) 0xff, (byte) 0xfe, 10});
+    e = assertThrows(DatasetException.class, () -> CsvDataset.read(binary, CsvDataset.options()));
+    assertEquals("csv:" + binary + ": cannot read: not UTF-8 text (is it a CSV file?)", e.getMessage());
+  }
 }
