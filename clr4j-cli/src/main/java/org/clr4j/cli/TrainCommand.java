@@ -208,6 +208,12 @@ final class TrainCommand implements Callable<Integer> {
       chosen = FindCommand.PolicyChoice.schedule(policy, given, perEpoch, totalSteps);
     }
     o.println("schedule: " + chosen);
+    if (chosen.endStep() < totalSteps) {
+      // Not an error (a short schedule may be meant), but never silent: the rest of the run is at the final rate.
+      o.println("note: the schedule ends at step " + chosen.endStep() + " of the run's " + totalSteps + " steps; the "
+          + "remaining " + (totalSteps - chosen.endStep()) + " train at its final lr " + Charts.fmt(chosen.valueAt(
+          chosen.endStep())) + " (a total= of " + totalSteps + " would span the run)");
+    }
     o.println();
     if (ckpt != null && !resume) {
       Outputs.writeString(savedSpec, chosen + "\n");

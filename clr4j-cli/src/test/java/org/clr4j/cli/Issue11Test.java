@@ -298,6 +298,41 @@ class Issue11Test {
     assertFalse(Files.exists(tmp.resolve("b").resolve("run.json")));
   }
 
+  @Test
+  void item8AResumeWithOtherDataOrThreadsIsRefusedNamingTheDifference(@TempDir Path tmp) throws IOException {
+    Path out = tmp.resolve("run");
+    ScheduleCommandTest.Result first = run(train(out, "--epochs", "1", "--schedule", "onecycle(max=0.05, total=4)"));
+    assertEquals(0, first.code(), first.err());
+    ScheduleCommandTest.Result threads = run(train(out, "--epochs", "1", "--schedule", "onecycle(max=0.05, total=4)",
+        "--resume", "--threads", "2"));
+    assertEquals(2, threads.code());
+    assertTrue(oneLine(threads).contains("was made with threads=1, but this run has threads=2"), threads.err());
+    // The same rows but one: another fingerprint.
+    List<String> rows = Files.readAllLines(irisFile);
+    Path fewer = tmp.resolve("iris-149.csv");
+    Files.write(fewer, rows.subList(0, rows.size() - 1));
+    ScheduleCommandTest.Result data = run(train(out, "--epochs", "1", "--schedule", "onecycle(max=0.05, total=4)",
+        "--resume", "--data", "csv:" + fewer + "?label=species"));
+    assertEquals(2, data.code());
+    assertTrue(oneLine(data).contains("was made with data="), data.err());
+  }
+
+  // ---- 10: a run that ends in NaN, a schedule shorter than the run ----
+
+  @Test
+  void item10AHugeRateEndsAsDivergedNotCompleted(@TempDir Path tmp) {
+    ScheduleCommandTest.Result r = run(train(tmp.resolve("run"), "--schedule", "constant(lr=1e30)"));
+    assertEquals(1, r.code(), r.out());
+    assertTrue(oneLine(r).contains("training diverged"), r.err());
+  }
+
+  @Test
+  void item10AScheduleShorterThanTheRunIsNoted(@TempDir Path tmp) {
+    ScheduleCommandTest.Result r = run(train(tmp.resolve("run"), "--schedule", "onecycle(max=0.05, total=3)"));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("note: the schedule ends at step 3 of the run's 8 steps"), r.out());
+  }
+
   // ---- 9: a full disk ----
 
   @Test

@@ -103,6 +103,12 @@ final class Baselines {
    */
   record Warmup(long steps, double start, Schedule then) implements Schedule {
     @Override
+    public long endStep() {
+      long e = then.endStep();
+      return e > Long.MAX_VALUE - steps ? Long.MAX_VALUE : steps + e;
+    }
+
+    @Override
     public double valueAt(long step) {
       Schedules.checkStep(step);
       if (step >= steps) {
@@ -134,6 +140,12 @@ final class Baselines {
    * (composition shifts the step, as in optax's {@code join_schedules}).
    */
   record Sequence(Schedule first, long at, Schedule then) implements Schedule {
+    @Override
+    public long endStep() {
+      long e = then.endStep();
+      return e > Long.MAX_VALUE - at ? Long.MAX_VALUE : at + e;
+    }
+
     @Override
     public double valueAt(long step) {
       Schedules.checkStep(step);

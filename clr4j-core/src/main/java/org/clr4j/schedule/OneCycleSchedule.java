@@ -97,6 +97,11 @@ final class OneCycleSchedule implements Schedule {
     return cycleMomentum;
   }
 
+  @Override
+  public long endStep() {
+    return totalSteps();
+  }
+
   long totalSteps() {
     return totalSteps;
   }

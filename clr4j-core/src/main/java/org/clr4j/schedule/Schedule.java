@@ -31,6 +31,15 @@ public interface Schedule {
     return Double.NaN;
   }
 
+  /**
+   * The step from which this schedule holds its last value for good ({@code onecycle}'s {@code total}), or
+   * {@link Long#MAX_VALUE} for a schedule that goes on changing (cyclic, exponential, step decay, constant). A run
+   * longer than this spends its remaining steps at the final rate: worth a warning.
+   */
+  default long endStep() {
+    return Long.MAX_VALUE;
+  }
+
   /** Whether {@link #momentumAt(long)} returns a number for at least some steps. */
   default boolean hasMomentum() {
     return false;
