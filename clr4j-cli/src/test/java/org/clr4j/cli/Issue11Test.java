@@ -328,9 +328,9 @@ class Issue11Test {
 
   @Test
   void item10AScheduleShorterThanTheRunIsNoted(@TempDir Path tmp) {
-    ScheduleCommandTest.Result r = run(train(tmp.resolve("run"), "--schedule", "onecycle(max=0.05, total=3)"));
+    ScheduleCommandTest.Result r = run(train(tmp.resolve("run"), "--schedule", "onecycle(max=0.05, total=5)"));
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("note: the schedule ends at step 3 of the run's 8 steps"), r.out());
+    assertTrue(r.out().contains("note: the schedule ends at step 5 of the run's 8 steps"), r.out());
   }
 
   // ---- 9: a full disk ----
