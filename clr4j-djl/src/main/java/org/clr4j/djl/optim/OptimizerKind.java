@@ -20,10 +20,10 @@ public enum OptimizerKind {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The kind named {@code name} (case-insensitive), e.g. {@code sgd}. */
+  /** The kind named {@code name}, e.g. {@code sgd} (as written by {@link #specName()}). */
   public static OptimizerKind fromName(String name) {
     for (OptimizerKind k : values()) {
-      if (k.specName().equalsIgnoreCase(name)) {
+      if (k.specName().equals(name)) {
         return k;
       }
     }
