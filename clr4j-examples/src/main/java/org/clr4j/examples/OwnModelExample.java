@@ -94,12 +94,12 @@ public final class OwnModelExample {
   }
   // --- end of the user-side code. ---
 
-  /** A small residual CNN: conv, one residual block, conv, classifier. */
+  /** A small residual CNN: conv, pool, one residual block, conv, pool, classifier. */
   static Block residualCnn() {
     return new SequentialBlock()
         .add(conv(16)).add(BatchNorm.builder().build()).add(Activation::relu)
-        .add(residual(16))
         .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+        .add(residual(16))
         .add(conv(32)).add(BatchNorm.builder().build()).add(Activation::relu)
         .add(Pool.maxPool2dBlock(new Shape(2, 2)))
         .add(Blocks.batchFlattenBlock())
