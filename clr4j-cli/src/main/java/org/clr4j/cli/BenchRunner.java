@@ -204,8 +204,8 @@ final class BenchRunner {
 
   /**
    * Continues a configuration from its checkpoint. A checkpoint the library rejects ({@link CheckpointException}:
-   * missing, corrupt, or made with other settings or another version) is deleted and the configuration trained from the start, saying so; every other
-   * error propagates and leaves the checkpoint in place.
+   * missing, corrupt, or made with other settings or another version) is deleted and the configuration trained
+   * from the start, saying so; every other error propagates and leaves the checkpoint in place.
    */
   private TrainingResult resume(ReferenceRun config, Listener listener, Path checkpoints, String what)
       throws IOException {

@@ -46,6 +46,24 @@ public final class Batches {
     return lossSum / samples;
   }
 
+  /** {@code model}, checked to have a block: what the range test and the loop are built on. */
+  public static ai.djl.Model withBlock(ai.djl.Model model) {
+    Objects.requireNonNull(model, "model");
+    if (model.getBlock() == null) {
+      throw new IllegalArgumentException("model (" + model.getName() + ") has no block; call setBlock first");
+    }
+    return model;
+  }
+
+  /** A copy of {@code devices}, checked to name at least one. */
+  public static Device[] devices(Device... devices) {
+    Objects.requireNonNull(devices, "devices");
+    if (devices.length == 0) {
+      throw new IllegalArgumentException("devices (none) must name at least one device");
+    }
+    return devices.clone();
+  }
+
   /** Mean loss and accuracy over a pass of a dataset. */
   public record Evaluation(double loss, double accuracy, long samples) {}
 

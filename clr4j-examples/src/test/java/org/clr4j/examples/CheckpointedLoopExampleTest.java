@@ -13,16 +13,12 @@ import org.clr4j.djl.train.TrainingResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** kill -9 a training run of a user model after its first checkpoint; the resumed run ends exactly as one that ran through. */
+/**
+ * kill -9 a training run of a user model after its first checkpoint: the resumed run ends exactly as one that ran
+ * through.
+ */
 class CheckpointedLoopExampleTest {
 
-  private static float[] losses(TrainingResult r) {
-    float[] l = new float[r.steps().size()];
-    for (int i = 0; i < l.length; i++) {
-      l[i] = r.steps().loss(i);
-    }
-    return l;
-  }
 
   @Test
   void aRunKilledWithSigkillResumesAtItsCheckpointsExactStep(@TempDir Path dir) throws Exception {
@@ -45,7 +41,8 @@ class CheckpointedLoopExampleTest {
     TrainingResult resumed = CheckpointedLoopExample.run(dir, TrainingLoop.Resume.REQUIRED);
     assertTrue(resumed.resumedAt() > 0 && resumed.resumedAt() % 32 == 0, "resumed at " + resumed.resumedAt());
     assertEquals(straight.steps().size(), resumed.steps().size());
-    assertArrayEquals(losses(straight), losses(resumed), "every step's loss equals the uninterrupted run's");
+    assertArrayEquals(straight.steps().losses(), resumed.steps().losses(),
+        "every step's loss equals the uninterrupted run's");
     assertEquals(straight.finalAccuracy(), resumed.finalAccuracy(), 0.0);
   }
 }

@@ -8,7 +8,7 @@ package org.clr4j.reference;
 final class GoldenLosses {
   private GoldenLosses() {}
 
-  /** mlp, 640 samples of the embedded subset, batch 64, 2 epochs, onecycle(max=0.05, total=20), SGD defaults, seed 7. */
+  /** mlp, 640 samples of the embedded subset, batch 64, 2 epochs, onecycle(max=0.05, total=20), SGD, seed 7. */
   static final float[] MLP_SEED7 = {2.5063975f, 2.5425446f, 2.3538866f, 2.094388f, 2.2271168f, 1.9975822f,
       1.6389538f, 1.5467486f, 1.6686268f, 1.5501952f, 1.5312635f, 1.0443965f, 1.0244741f, 1.2107668f, 1.1827588f,
       1.1167374f, 1.0413228f, 0.90518534f, 1.0417228f, 1.0859716f};

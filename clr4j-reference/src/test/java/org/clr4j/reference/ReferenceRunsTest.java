@@ -36,13 +36,6 @@ class ReferenceRunsTest {
         OptimizerConfig.defaults(OptimizerKind.SGD), 7, Double.NaN, 100, checkpoints);
   }
 
-  private static float[] losses(TrainingResult r) {
-    float[] l = new float[r.steps().size()];
-    for (int i = 0; i < l.length; i++) {
-      l[i] = r.steps().loss(i);
-    }
-    return l;
-  }
 
   /**
    * The first losses of this run as the training loop computed them before it was rebuilt on DJL datasets
@@ -51,14 +44,14 @@ class ReferenceRunsTest {
   @Test
   void theReferencePathComputesWhatItDidBeforeBitForBit() {
     TrainingResult mlp = new ReferenceTraining(run(null), data, null, null).run(TrainingLoop.Resume.NO);
-    assertArrayEquals(GoldenLosses.MLP_SEED7, losses(mlp));
+    assertArrayEquals(GoldenLosses.MLP_SEED7, mlp.steps().losses());
     assertEquals(GoldenLosses.MLP_SEED7_ACCURACY, mlp.finalAccuracy(), 0.0);
     assertEquals(GoldenLosses.MLP_SEED7_TEST_LOSS, mlp.epochs().get(1).testLoss(), 0.0);
 
     ReferenceRun cnnRun = new ReferenceRun(ReferenceModel.CNN, 64, 1, Schedule.parse("onecycle(max=0.05, total=10)"),
         OptimizerConfig.defaults(OptimizerKind.SGD), 7, Double.NaN, 100, null);
     TrainingResult cnn = new ReferenceTraining(cnnRun, data, null, null).run(TrainingLoop.Resume.NO);
-    assertArrayEquals(GoldenLosses.CNN_SEED7, losses(cnn));
+    assertArrayEquals(GoldenLosses.CNN_SEED7, cnn.steps().losses());
     assertEquals(GoldenLosses.CNN_SEED7_ACCURACY, cnn.finalAccuracy(), 0.0);
     assertEquals(GoldenLosses.CNN_SEED7_TEST_LOSS, cnn.epochs().get(0).testLoss(), 0.0);
   }

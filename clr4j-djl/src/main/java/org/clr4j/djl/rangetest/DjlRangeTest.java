@@ -103,20 +103,13 @@ public final class DjlRangeTest {
     private RangeTest.Listener listener;
 
     private Builder(Model model, Loss loss) {
-      this.model = Objects.requireNonNull(model, "model");
+      this.model = Batches.withBlock(model);
       this.loss = Objects.requireNonNull(loss, "loss");
-      if (model.getBlock() == null) {
-        throw new IllegalArgumentException("model (" + model.getName() + ") has no block; call setBlock first");
-      }
     }
 
     /** The devices the test's steps run on (default: the model manager's device). */
     public Builder optDevices(Device... devices) {
-      Objects.requireNonNull(devices, "devices");
-      if (devices.length == 0) {
-        throw new IllegalArgumentException("devices (none) must name at least one device");
-      }
-      this.devices = devices.clone();
+      this.devices = Batches.devices(devices);
       return this;
     }
 

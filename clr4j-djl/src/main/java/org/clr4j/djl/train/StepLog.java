@@ -36,6 +36,11 @@ public final class StepLog {
     return size;
   }
 
+  /** Every step's loss, in order (a copy). */
+  public float[] losses() {
+    return Arrays.copyOf(loss, size);
+  }
+
   public double lr(int step) {
     return lr[step];
   }

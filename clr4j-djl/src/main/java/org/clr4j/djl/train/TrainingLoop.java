@@ -345,21 +345,14 @@ public final class TrainingLoop {
     private final Map<String, String> identity = new LinkedHashMap<>();
 
     private Builder(Model model, Loss loss, TrainingConfig config) {
-      this.model = Objects.requireNonNull(model, "model");
+      this.model = Batches.withBlock(model);
       this.loss = Objects.requireNonNull(loss, "loss");
       this.config = Objects.requireNonNull(config, "config");
-      if (model.getBlock() == null) {
-        throw new IllegalArgumentException("model (" + model.getName() + ") has no block; call setBlock first");
-      }
     }
 
     /** The devices to train on (default: the model manager's device); each batch is split across them. */
     public Builder optDevices(Device... devices) {
-      Objects.requireNonNull(devices, "devices");
-      if (devices.length == 0) {
-        throw new IllegalArgumentException("devices (none) must name at least one device");
-      }
-      this.devices = devices.clone();
+      this.devices = Batches.devices(devices);
       return this;
     }
 

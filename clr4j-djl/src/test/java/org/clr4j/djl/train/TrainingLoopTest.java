@@ -51,13 +51,6 @@ class TrainingLoopTest {
     }
   }
 
-  private static float[] losses(TrainingResult r) {
-    float[] l = new float[r.steps().size()];
-    for (int i = 0; i < l.length; i++) {
-      l[i] = r.steps().loss(i);
-    }
-    return l;
-  }
 
   @Test
   void theLogFollowsTheScheduleAndEveryEpochIsEvaluated() {
@@ -77,7 +70,7 @@ class TrainingLoopTest {
   void seededRunsAreIdentical() {
     TrainingResult a = train(config(null), TrainingLoop.Resume.NO, null);
     TrainingResult b = train(config(null), TrainingLoop.Resume.NO, null);
-    assertArrayEquals(losses(a), losses(b));
+    assertArrayEquals(a.steps().losses(), b.steps().losses());
     assertEquals(a.finalAccuracy(), b.finalAccuracy(), 0.0);
   }
 
@@ -109,7 +102,8 @@ class TrainingLoopTest {
     TrainingResult resumed = train(config(dir), TrainingLoop.Resume.REQUIRED, null);
     assertEquals(21, resumed.resumedAt());
     assertEquals(TrainingResult.Status.COMPLETED, resumed.status());
-    assertArrayEquals(losses(straight), losses(resumed), "resumed losses must equal the uninterrupted run's");
+    assertArrayEquals(straight.steps().losses(), resumed.steps().losses(),
+        "resumed losses must equal the uninterrupted run's");
     assertEquals(straight.finalAccuracy(), resumed.finalAccuracy(), 0.0);
     assertEquals(3, resumed.epochs().size());
   }
