@@ -4,25 +4,28 @@ import org.clr4j.Checks;
 
 /**
  * How many schedule steps a DL4J network takes when trained on Spark with parameter averaging
- * ({@code ParameterAveragingTrainingMaster}), so that a 1cycle schedule ends exactly when training does.
+ * ({@code ParameterAveragingTrainingMaster}, DL4J 1.0.0-M2), so that a 1cycle schedule ends exactly when training
+ * does. Measured in clr4j-dl4j-spark's {@code SparkScheduleTest}; see docs/DL4J.md.
  *
- * <p>Each {@code fit} splits the data into rounds of {@code workers × averagingFrequency} minibatches of
- * {@code batchSizePerWorker} examples. In a round, every worker starts from the master's iteration count and takes
- * {@code averagingFrequency} steps, so all workers apply the same rates at the same time; after the round the master
- * averages the parameters and advances its iteration count by {@code averagingFrequency}, also when the last round
- * had fewer minibatches than that. Hence, per epoch (one {@code fit} over the data):
+ * <p>Each {@code fit} exports the data as minibatches of {@code batchSizePerWorker} examples and splits them into
+ * {@code floor(minibatches / (workers × averagingFrequency))} rounds (at least one; DL4J rounds down on purpose and
+ * spreads the rest over the rounds). In a round every worker task starts from the master's iteration count and takes
+ * at most {@code averagingFrequency} steps (a task given more minibatches skips the rest); then the master averages
+ * the parameters and advances its iteration count by {@code averagingFrequency}. All tasks of a round therefore
+ * apply the same rates, and per epoch (one {@code fit} over the data):
  *
  * <pre>
  *   minibatches = ceil(examples / batchSizePerWorker)
- *   rounds      = ceil(minibatches / (workers × averagingFrequency))
+ *   rounds      = max(1, floor(minibatches / (workers × averagingFrequency)))
  *   steps       = rounds × averagingFrequency
  * </pre>
  *
  * and the schedule's total is {@code epochs × steps}. Adding workers divides the steps per epoch; it does not
- * raise the rate per example. (This is what the recorded worker rates in clr4j-dl4j-spark's test show; see
- * docs/DL4J.md.) The minibatch count assumes the RDD is exported in one piece per {@code batchSizePerWorker}
- * examples; where the data's partitions leave partial minibatches, pass the exported minibatch count to
- * {@link #perEpochFromMinibatches}.
+ * raise the rate per example. DL4J's split into rounds is random and not exactly even, so a task may get more than
+ * {@code averagingFrequency} minibatches and skip some (measured: 0 of 30, 1 of 25, 2 of 30 per epoch); the
+ * master's count, and so this formula, does not depend on that. DL4J exports each RDD partition separately, so with several partitions the
+ * minibatch count is the sum over partitions of {@code ceil(partitionExamples / batchSizePerWorker)}; pass that to
+ * {@link #perEpochFromMinibatches} where it differs.
  */
 public final class SparkSteps {
   private SparkSteps() {}
@@ -41,7 +44,7 @@ public final class SparkSteps {
     Checks.atLeast("workers", workers, 1);
     Checks.atLeast("averagingFrequency", averagingFrequency, 1);
     long perRound = Math.multiplyExact((long) workers, averagingFrequency);
-    return Math.multiplyExact(ceilDiv(minibatches, perRound), averagingFrequency);
+    return Math.multiplyExact(Math.max(1, minibatches / perRound), averagingFrequency);
   }
 
   /** The schedule's total steps for {@code epochs} epochs: what {@code onecycle(total=…)} needs. */
