@@ -10,14 +10,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import org.clr4j.schedule.Schedule;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.schedule.ScheduleType;
 
 class ClrScheduleTest {
   private static final Schedule ONE_CYCLE = Schedule.parse("onecycle(max=0.1, total=100)");
 
   @Test
-  void momentumNeedsASchedulethatCyclesMomentum() {
+  void momentumNeedsAScheduleThatCyclesMomentum() {
     Schedule noMomentum = Schedule.parse("triangular(base=0.001, max=0.006, up=20)");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClrSchedule.momentum(noMomentum));
     assertTrue(e.getMessage().startsWith("schedule (triangular(base=0.001, max=0.006, up=20)) must cycle momentum"),
@@ -46,6 +51,18 @@ class ClrScheduleTest {
     for (int e = 0; e < 120; e++) {
       assertEquals(ONE_CYCLE.momentumAt(e), back.valueAt(0, e));
     }
+  }
+
+  @Test
+  void dl4jsJsonHoldsTheSpec() {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .updater(new Sgd(ClrSchedule.learningRate(ONE_CYCLE))).list()
+        .layer(new OutputLayer.Builder().nIn(2).nOut(2).activation(Activation.SOFTMAX).build()).build();
+    String json = conf.toJson();
+    assertTrue(json.contains("\"@class\" : \"org.clr4j.dl4j.ClrSchedule\""), json);
+    assertTrue(json.contains("\"spec\" : \"" + ONE_CYCLE + "\""), json);
+    assertTrue(json.contains("\"value\" : \"LEARNING_RATE\""), json);
+    assertTrue(json.contains("\"scheduleType\" : \"ITERATION\""), json);
   }
 
   @Test
