@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -22,7 +23,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
@@ -36,7 +39,13 @@ import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
  * threads of one JVM share an iteration counter, concurrent steps read the same count, and how the steps fall on the
  * threads depends on timing (docs/DL4J.md has what was recorded). Asserted: every minibatch is one step, and the
  * counts stay below the number of minibatches, so a schedule sized {@code epochs × minibatches} is never exceeded.
+ *
+ * <p>Not part of the default build: one of four runs here hung inside DL4J (SharedTrainingWrapper waiting for its
+ * workers, after the first epoch), so it runs only on request:
+ * {@code ./mvnw -pl clr4j-dl4j-spark -am test -Dtest=SharedTrainingTest -DexcludedGroups= -Dsurefire.failIfNoSpecifiedTests=false}.
  */
+@Tag("shared-training")
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SharedTrainingTest {
   @TempDir
   Path exportDir;
