@@ -40,7 +40,7 @@ import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
  * threads depends on timing (docs/DL4J.md has what was recorded). Asserted: every minibatch is one step, and the
  * counts stay below the number of minibatches, so a schedule sized {@code epochs × minibatches} is never exceeded.
  *
- * <p>Not part of the default build: one of four runs here hung inside DL4J (SharedTrainingWrapper waiting for its
+ * <p>Not part of the default build: one of five runs here hung inside DL4J (SharedTrainingWrapper waiting for its
  * workers, after the first epoch), so it runs only on request:
  * {@code ./mvnw -pl clr4j-dl4j-spark -am test -Dtest=SharedTrainingTest -DexcludedGroups= -Dsurefire.failIfNoSpecifiedTests=false}.
  */
