@@ -2,6 +2,9 @@ package org.clr4j.dl4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -13,15 +16,17 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.schedule.ScheduleType;
 
 /**
- * The adapters give DL4J exactly the core schedule's values, for schedules of every kind, before and after the
- * JSON round trip of DL4J's configuration (what {@code ModelSerializer} stores; the full save and restore of a
- * network is in {@link ModelSerializerRoundTripTest}).
+ * The adapters give DL4J exactly the core schedule's values, for schedules of every kind, before and after a
+ * network is saved with {@code ModelSerializer} and restored (training on after the restore is in
+ * {@link ModelSerializerRoundTripTest}).
  */
 class ClrSchedulePropertiesTest {
   private static final int EVERY_STEP_UP_TO = 3000;
@@ -37,8 +42,8 @@ class ClrSchedulePropertiesTest {
   }
 
   @Property
-  void equalsTheScheduleAtEveryIterationBeforeAndAfterAJsonRoundTrip(@ForAll("schedules") Schedule schedule,
-      @ForAll("anyIteration") int far) {
+  void equalsTheScheduleAtEveryIterationBeforeAndAfterAModelSerializerRoundTrip(
+      @ForAll("schedules") Schedule schedule, @ForAll("anyIteration") int far) throws IOException {
     ClrSchedule lr = ClrSchedule.learningRate(schedule);
     ClrSchedule momentum = schedule.hasMomentum() ? ClrSchedule.momentum(schedule) : null;
     Nesterovs updater = momentum == null ? new Nesterovs(lr, 0.9) : new Nesterovs(lr, momentum);
@@ -46,8 +51,14 @@ class ClrSchedulePropertiesTest {
         .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(3).nOut(2)
             .activation(Activation.SOFTMAX).build())
         .build();
-    MultiLayerConfiguration restored = MultiLayerConfiguration.fromJson(conf.toJson());
-    Nesterovs after = (Nesterovs) ((BaseLayer) restored.getConf(0).getLayer()).getIUpdater();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    ByteArrayOutputStream saved = new ByteArrayOutputStream();
+    ModelSerializer.writeModel(net, saved, true);
+    MultiLayerNetwork restored =
+        ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(saved.toByteArray()), true);
+    Nesterovs after =
+        (Nesterovs) ((BaseLayer) restored.getLayerWiseConfigurations().getConf(0).getLayer()).getIUpdater();
     assertEquals(lr, after.getLearningRateSchedule());
 
     for (int i = 0; i <= EVERY_STEP_UP_TO; i++) {
