@@ -3,7 +3,7 @@ package org.clr4j.dl4j;
 import java.util.ArrayList;
 import java.util.List;
 import org.clr4j.data.Dataset;
-import org.clr4j.data.EpochOrder;
+import org.clr4j.sampling.EpochOrder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;

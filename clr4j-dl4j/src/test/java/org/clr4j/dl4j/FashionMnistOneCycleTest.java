@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import org.clr4j.data.Dataset;
-import org.clr4j.data.EpochOrder;
+import org.clr4j.sampling.EpochOrder;
 import org.clr4j.data.FashionMnist;
 import org.clr4j.data.TrainTest;
 import org.clr4j.dl4j.rangetest.Dl4jRangeTest;

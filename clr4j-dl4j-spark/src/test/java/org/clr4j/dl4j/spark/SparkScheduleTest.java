@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.clr4j.data.Dataset;
-import org.clr4j.data.EpochOrder;
+import org.clr4j.sampling.EpochOrder;
 import org.clr4j.data.FashionMnist;
 import org.clr4j.data.TrainTest;
 import org.clr4j.dl4j.ClrSchedule;
