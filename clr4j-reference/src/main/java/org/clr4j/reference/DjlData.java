@@ -1,18 +1,22 @@
 package org.clr4j.reference;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.util.zip.CRC32;
 import org.clr4j.data.Dataset;
 
 /**
  * clr4j's in-memory datasets as DJL {@link ArrayDataset}s: features as one float32 array of shape
- * {@code (n, sampleShape...)}, labels as int64 class indices. DJL's {@code ArrayDataset} gathers a batch in one
- * native call per array, so no per-sample work happens in Java.
+ * {@code (n, sampleShape...)}, labels as int64 class indices; shuffled batches gathered into reused direct buffers.
  */
 public final class DjlData {
   private DjlData() {}
@@ -46,8 +50,60 @@ public final class DjlData {
     }
     NDArray features = manager.create(x, ReferenceModel.inputShape(n, data.sampleShape()));
     NDArray labelArray = manager.create(y, new Shape(n));
-    return new ArrayDataset.Builder().setData(features).optLabels(labelArray)
-        .setSampling(batchSize, false, dropLast).build();
+    ArrayDataset.Builder builder = new ArrayDataset.Builder().setData(features).optLabels(labelArray)
+        .setSampling(batchSize, false, dropLast);
+    return new Gathering(builder, x, y, data.sampleShape(), f);
+  }
+
+  /**
+   * An {@link ArrayDataset} whose shuffled batches are gathered in Java into reused native-order direct buffers
+   * that the engine reads in place (CPU) or copies (GPU), instead of {@code ArrayDataset}'s advanced-indexing
+   * gather, which took several times longer (docs/BENCHMARKS.md, "The library on any model"). The same values, bit
+   * for bit (ReferenceRunsTest).
+   *
+   * <p>The buffers are rewritten at every batch: a batch must be closed before the next is fetched, as the training
+   * loop and the range test do (they iterate without prefetching). Consecutive indices (evaluation) take
+   * {@code ArrayDataset}'s slicing path.
+   */
+  private static final class Gathering extends ArrayDataset {
+    private final float[] features;
+    private final long[] labels;
+    private final int[] sampleShape;
+    private final int featureCount;
+    private ByteBuffer featureBuffer = ByteBuffer.allocateDirect(0);
+    private ByteBuffer labelBuffer = ByteBuffer.allocateDirect(0);
+
+    Gathering(ArrayDataset.Builder builder, float[] features, long[] labels, int[] sampleShape, int featureCount) {
+      super(builder);
+      this.features = features;
+      this.labels = labels;
+      this.sampleShape = sampleShape.clone();
+      this.featureCount = featureCount;
+    }
+
+    @Override
+    public Batch getByIndices(NDManager manager, long... indices) {
+      int n = indices.length;
+      if (featureBuffer.capacity() < n * featureCount * Float.BYTES) {
+        featureBuffer = ByteBuffer.allocateDirect(n * featureCount * Float.BYTES).order(ByteOrder.nativeOrder());
+        labelBuffer = ByteBuffer.allocateDirect(n * Long.BYTES).order(ByteOrder.nativeOrder());
+      }
+      featureBuffer.clear();
+      labelBuffer.clear();
+      FloatBuffer x = featureBuffer.asFloatBuffer();
+      LongBuffer y = labelBuffer.asLongBuffer();
+      for (long index : indices) {
+        int i = Math.toIntExact(index);
+        x.put(features, i * featureCount, featureCount);
+        y.put(labels[i]);
+      }
+      featureBuffer.limit(n * featureCount * Float.BYTES);
+      labelBuffer.limit(n * Long.BYTES);
+      NDList data = new NDList(manager.create(featureBuffer, ReferenceModel.inputShape(n, sampleShape),
+          DataType.FLOAT32));
+      NDList labelList = new NDList(manager.create(labelBuffer, new Shape(n), DataType.INT64));
+      return new Batch(manager, data, labelList, n, dataBatchifier, labelBatchifier, -1, -1);
+    }
   }
 
   /**
