@@ -4,8 +4,8 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
-/** jqwik generators of valid schedules of every kind, nested ones included. */
-final class RandomSchedules {
+/** jqwik generators of valid schedules of every kind, nested ones included (clr4j-dl4j's tests use it too). */
+public final class RandomSchedules {
   private RandomSchedules() {}
 
   static Arbitrary<Double> rate() {
@@ -72,7 +72,7 @@ final class RandomSchedules {
   }
 
   /** Any schedule, possibly a warm-up or a sequence of other schedules. */
-  static Arbitrary<Schedule> any() {
+  public static Arbitrary<Schedule> any() {
     return Arbitraries.oneOf(simple(),
         Combinators.combine(steps(), Arbitraries.doubles().between(0, 1e-3).ofScale(8), simple()).as(Schedules::warmup),
         Combinators.combine(simple(), steps(), simple()).as(Schedules::sequence));
