@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code djl_sgd_fixed}: the plain DJL loop: {@code Optimizer.sgd()} with {@code Tracker.fixed(0.05)},
  *       momentum 0.9, weight decay 5e-4;
- *   <li>{@code clr4j_sgd_constant}: clr4j's {@code ScheduledSgd} ({@code OptimizerConfig.defaults(OptimizerKind.SGD)}: momentum
+ *   <li>{@code clr4j_sgd_constant}: clr4j's {@code ScheduledSgd} ({@code OptimizerConfig.defaults(SGD)}: momentum
  *       0.9, weight decay 5e-4) following {@code constant(lr=0.05)};
  *   <li>{@code clr4j_sgd_onecycle}: the same optimizer following a 1cycle schedule that cycles the learning rate
  *       and the momentum (0.95 to 0.85 and back) at every step.
@@ -119,7 +119,7 @@ public class StepOverheadBenchmark {
     if (from + BATCH > order.length) {
       from = 0;
     }
-    float loss = session.trainStep(data, order, from, BATCH);
+    float loss = session.trainStep(order, from, BATCH);
     from += BATCH;
     return loss;
   }

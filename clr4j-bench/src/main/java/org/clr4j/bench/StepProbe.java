@@ -51,15 +51,16 @@ public final class StepProbe {
     Dataset train = DataSources.parse(args.length > 2 ? args[2] : "fashion-mnist").train();
     int[] order = new EpochOrder(train.size(), SEED).order(0);
     int batches = train.size() / BATCH;
-    var optimizer = OptimizerConfig.defaults(OptimizerKind.SGD).create(Schedule.parse("onecycle(max=0.1, total=100000)"), 0);
+    var optimizer = OptimizerConfig.defaults(OptimizerKind.SGD)
+        .create(Schedule.parse("onecycle(max=0.1, total=100000)"), 0);
     try (StepSession session = StepSession.create(model, train, BATCH, optimizer, SEED)) {
       for (int i = 0; i < WARM_UP; i++) {
-        session.trainStep(train, order, (i % batches) * BATCH, BATCH);
+        session.trainStep(order, (i % batches) * BATCH, BATCH);
       }
       long faults = minorFaults();
       long start = System.nanoTime();
       for (int i = WARM_UP; i < WARM_UP + steps; i++) {
-        session.trainStep(train, order, (i % batches) * BATCH, BATCH);
+        session.trainStep(order, (i % batches) * BATCH, BATCH);
       }
       double ms = (System.nanoTime() - start) / 1e6 / steps;
       long after = minorFaults();

@@ -69,6 +69,16 @@ public enum ReferenceModel {
     return build(sampleShape, classes, !"false".equals(System.getProperty(CHANNELS_LAST_PROPERTY)));
   }
 
+  /**
+   * A new model of this kind for data shaped like {@code data}, its parameters initialized from {@code seed} as the
+   * training loop initializes them (e.g. for the step benchmarks); close it.
+   *
+   * @param device where the parameters live (null: the engine's default device)
+   */
+  public ai.djl.Model initializedModel(org.clr4j.data.Dataset data, int batchSize, long seed, ai.djl.Device device) {
+    return Models.initialized(this, data, batchSize, seed, device);
+  }
+
   /** As {@link #build(int[], int)}; {@code channelsLast} false keeps the cnn in plain NCHW memory. */
   Block build(int[] sampleShape, int classes, boolean channelsLast) {
     switch (this) {
