@@ -75,7 +75,7 @@ final class Charts {
     double first = Double.NaN;
     for (RangePoint p : points) {
       if (Double.isFinite(p.loss())) {
-        raw.add(new double[] {p.lr(), p.loss(), p.smoothedLoss()});
+        raw.add(new double[] {p.lr(), p.loss(), p.smoothedLoss(), result.suggesterLoss(p.index())});
         if (Double.isNaN(first)) {
           first = p.smoothedLoss();
         }
@@ -88,10 +88,13 @@ final class Charts {
     chart.getStyler().setYAxisMin(0, 0.0);
     double[] lr = raw.stream().mapToDouble(a -> a[0]).toArray();
     double[] loss = raw.stream().mapToDouble(a -> Math.min(a[1], top)).toArray();
-    double[] smooth = raw.stream().mapToDouble(a -> Math.min(a[2], top)).toArray();
+    double[] ema = raw.stream().mapToDouble(a -> Math.min(a[2], top)).toArray();
+    double[] read = raw.stream().mapToDouble(a -> Math.min(a[3], top)).toArray();
     if (lr.length > 0) {
       line(chart, "loss", lr, loss, new Color(0xA6C8E6), 0);
-      line(chart, "smoothed loss", lr, smooth, PALETTE[0], 0).setLineWidth(2.2f);
+      // The suggestions' reasons quote this zero-lag curve; the lagging running average only stops the test.
+      line(chart, "EMA (stops the test)", lr, ema, new Color(0xB0B0B0), 0);
+      line(chart, "smoothed (suggestions read it)", lr, read, PALETTE[0], 0).setLineWidth(2.2f);
     }
     double[] accLr = points.stream().filter(RangePoint::hasAccuracy).mapToDouble(RangePoint::lr).toArray();
     double[] acc = points.stream().filter(RangePoint::hasAccuracy).mapToDouble(RangePoint::accuracy).toArray();
@@ -107,8 +110,8 @@ final class Charts {
       chart.getStyler().setYAxisMax(1, 1.0);
     }
     if (chosen != null && lr.length > 0) {
-      bound(chart, "lower bound " + fmt(chosen.lower()), chosen.lower(), top, PALETTE[3]);
-      bound(chart, "upper bound " + fmt(chosen.upper()), chosen.upper(), top, PALETTE[1]);
+      bound(chart, "lower " + fmt(chosen.lower()), chosen.lower(), top, PALETTE[3]);
+      bound(chart, "upper " + fmt(chosen.upper()), chosen.upper(), top, PALETTE[1]);
     }
     stage(chart, outputs, name);
   }

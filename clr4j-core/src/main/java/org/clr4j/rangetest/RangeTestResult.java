@@ -15,11 +15,13 @@ public final class RangeTestResult {
   private final StopReason stopReason;
   private final Map<SuggestionMethod, Suggestion> suggestions;
   private final Map<SuggestionMethod, String> failures;
+  private final double[] suggesterLoss;
 
   RangeTestResult(List<RangePoint> points, StopReason stopReason) {
     this.points = List.copyOf(points);
     this.stopReason = Checks.notNull("stopReason", stopReason);
     Analysis analysis = new Analysis(this.points);
+    this.suggesterLoss = analysis.curve.clone();
     Map<SuggestionMethod, Suggestion> ok = new EnumMap<>(SuggestionMethod.class);
     Map<SuggestionMethod, String> failed = new EnumMap<>(SuggestionMethod.class);
     for (SuggestionMethod method : SuggestionMethod.values()) {
@@ -67,21 +69,37 @@ public final class RangeTestResult {
     return s;
   }
 
+  /**
+   * The smoothed loss the loss-based suggesters read at point {@code index}: a running median of 5, then a centred
+   * moving average (no lag); NaN from the first non-finite loss on. Their reasons ("smoothed loss is lowest (0.73)
+   * at lr=...") quote this curve. {@link RangePoint#smoothedLoss()} is the lagging running average (EMA) the
+   * divergence stop watches, which bottoms later and higher.
+   */
+  public double suggesterLoss(int index) {
+    if (index < 0 || index >= points.size()) {
+      throw new IllegalArgumentException("index (" + index + ") must be in [0, " + points.size() + ")");
+    }
+    return index < suggesterLoss.length ? suggesterLoss[index] : Double.NaN;
+  }
+
   /** The suggestion of {@link SuggestionMethod#DEFAULT}. */
   public Suggestion suggestion() {
     return suggestion(SuggestionMethod.DEFAULT);
   }
 
   /**
-   * The points as CSV with the header {@code lr,loss,smoothed_loss,eval_loss,accuracy}; numbers in the shortest
-   * form that parses back exactly, {@code NaN} where not measured.
+   * The points as CSV with the header {@code lr,loss,smoothed_loss,eval_loss,accuracy,suggester_loss}
+   * ({@code smoothed_loss}: the running average of the divergence stop; {@code suggester_loss}: the curve the
+   * suggestions read, see {@link #suggesterLoss}); numbers in the shortest form that parses back exactly,
+   * {@code NaN} where not measured.
    */
   public String toCsv() {
-    StringBuilder sb = new StringBuilder("lr,loss,smoothed_loss,eval_loss,accuracy\n");
+    StringBuilder sb = new StringBuilder("lr,loss,smoothed_loss,eval_loss,accuracy,suggester_loss\n");
     for (RangePoint p : points) {
       sb.append(Checks.format(p.lr())).append(',').append(Checks.format(p.loss())).append(',')
           .append(Checks.format(p.smoothedLoss())).append(',').append(Checks.format(p.evalLoss())).append(',')
-          .append(Checks.format(p.accuracy())).append('\n');
+          .append(Checks.format(p.accuracy())).append(',').append(Checks.format(suggesterLoss(p.index())))
+          .append('\n');
     }
     return sb.toString();
   }

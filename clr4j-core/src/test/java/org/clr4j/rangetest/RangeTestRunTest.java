@@ -221,9 +221,25 @@ class RangeTestRunTest {
     Probe probe = lr -> k[0]++ == 2 ? Double.NaN : 1.5;
     String csv = RangeTest.builder().startLr(0.001).endLr(0.1).steps(5).minSteps(1).build().run(probe).toCsv();
     String[] lines = csv.split("\n");
-    assertEquals("lr,loss,smoothed_loss,eval_loss,accuracy", lines[0]);
+    assertEquals("lr,loss,smoothed_loss,eval_loss,accuracy,suggester_loss", lines[0]);
     assertEquals(4, lines.length);
-    assertEquals("0.001,1.5,1.5,NaN,NaN", lines[1]);
-    assertEquals("0.01,NaN,NaN,NaN,NaN", lines[3]);
+    assertEquals("0.001,1.5,1.5,NaN,NaN,1.5", lines[1]);
+    assertEquals("0.01,NaN,NaN,NaN,NaN,NaN", lines[3]);
+  }
+
+  /** The curve published for plots and CSVs is the one the suggestions quote, not the lagging running average. */
+  @Test
+  void theSuggesterCurveIsTheOneTheReasonsQuote() {
+    // A valley at lr = 1e-2 in a noisy curve: the lagging running average bottoms later and higher.
+    CurveProbe probe = new CurveProbe(x -> 1 + (x + 2) * (x + 2) + (x > 0 ? Math.pow(10, x) : 0), null, 0.05, 0, 9);
+    RangeTestResult r = RangeTest.builder().startLr(1e-5).endLr(10).steps(120).build().run(probe);
+    Suggestion minimum = r.suggestion(SuggestionMethod.MINIMUM);
+    int at = minimum.markedSteps().get(0);
+    assertEquals(minimum.upper(), r.points().get(at).lr(), 1e-12 * minimum.upper());
+    assertTrue(minimum.reason().contains("(" + Analysis.num(r.suggesterLoss(at)) + ")"),
+        minimum.reason());
+    double lowestEma = r.points().stream().mapToDouble(RangePoint::smoothedLoss).min().orElseThrow();
+    assertTrue(r.suggesterLoss(at) < lowestEma, "the zero-lag curve bottoms lower than the EMA");
+    assertThrows(IllegalArgumentException.class, () -> r.suggesterLoss(r.points().size()));
   }
 }
