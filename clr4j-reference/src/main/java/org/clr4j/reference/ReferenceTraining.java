@@ -54,10 +54,13 @@ public final class ReferenceTraining {
           .optListener(listener)
           .optIdentity("model", run.model().cliName())
           .optIdentity("data", data.train().source())
-          .optIdentity("data_fingerprint", DjlData.fingerprint(data.train()))
           .optIdentity("eval_batch_size", Integer.toString(run.evalBatchSize()))
           .optIdentity("device", model.getNDManager().getDevice().toString())
           .optIdentity("threads", String.valueOf(System.getProperty("ai.djl.pytorch.num_threads")));
+      if (run.checkpointDir() != null) {
+        // A pass over every sample: only a run whose checkpoint it guards pays for it.
+        builder.optIdentity("data_fingerprint", DjlData.fingerprint(data.train()));
+      }
       if (device != null) {
         builder.optDevices(device);
       }
