@@ -43,7 +43,7 @@ final class BenchRunner {
       listener).run(resume ? TrainingLoop.Resume.REQUIRED : TrainingLoop.Resume.NO);
 
   /** The file a training run keeps its checkpoint in, inside its checkpoint directory. */
-  static final String CHECKPOINT_FILE = "checkpoint.clr4j";
+  static final String CHECKPOINT_FILE = TrainingLoop.CHECKPOINT_FILE_NAME;
 
   /** A bench stopped by Ctrl-C: what finished is recorded; the same command resumes. */
   static final class Interrupted extends RuntimeException {

@@ -183,9 +183,10 @@ final class FindCommand implements Callable<Integer> {
       int n = data.train().size();
       // The hold-out and the batch are fitted to the data: on a small dataset (iris, 150 rows) the defaults would
       // leave fewer samples to train on than one batch.
-      int held = evalEvery > 0 ? Math.min(validation, n / 5) : 0;
+      ReferenceRangeTest.Fitted fitted = ReferenceRangeTest.fit(n, common.batchSize, evalEvery > 0 ? validation : 0);
+      int held = fitted.validationSamples();
       int every = held > 0 ? evalEvery : 0;
-      int batch = Math.max(1, Math.min(common.batchSize, n - held));
+      int batch = fitted.batchSize();
       if (evalEvery > 0 && held < validation) {
         o.println("note: the range test holds out " + held + " of the " + n + " training samples for its accuracy "
             + "(--validation " + validation + " is more than a fifth of them)"

@@ -8,7 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
-import java.util.Locale;
 
 /** File-system errors in words: the path and what is wrong with it, never the exception's class name. */
 final class IoErrors {
@@ -26,8 +25,7 @@ final class IoErrors {
   /** What is wrong, without the path. */
   static String reason(IOException e) {
     if (e instanceof FileSystemException fs && fs.getReason() != null && !fs.getReason().isBlank()) {
-      return fs.getReason().toLowerCase(Locale.ROOT).equals(fs.getReason()) ? fs.getReason()
-          : Character.toLowerCase(fs.getReason().charAt(0)) + fs.getReason().substring(1);
+      return lowerFirst(fs.getReason());
     }
     if (e instanceof NoSuchFileException) {
       return "no such file or directory";
@@ -51,6 +49,11 @@ final class IoErrors {
     if (m == null || m.isBlank()) {
       return "input/output error";
     }
-    return Character.toLowerCase(m.charAt(0)) + m.substring(1);
+    return lowerFirst(m);
+  }
+
+  /** {@code s} with its first character in lower case, to continue a sentence. */
+  private static String lowerFirst(String s) {
+    return Character.toLowerCase(s.charAt(0)) + s.substring(1);
   }
 }

@@ -96,7 +96,7 @@ final class TrainCommand implements Callable<Integer> {
   static final String[] RESULTS = {"steps.csv", "epochs.csv", "lr.png", "loss.png", "accuracy.png",
       "range-test.csv", "range-test.png", "range-test.json", "run.json"};
   /** The checkpoint's file (the library's name) and the schedule it was made with. */
-  static final String CHECKPOINT = "checkpoint.clr4j";
+  static final String CHECKPOINT = TrainingLoop.CHECKPOINT_FILE_NAME;
   static final String SAVED_SPEC = "schedule.txt";
 
   @Override

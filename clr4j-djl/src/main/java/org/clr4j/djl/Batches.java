@@ -7,6 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Objects;
 
 /**
@@ -44,6 +47,26 @@ public final class Batches {
     }
     trainer.step();
     return lossSum / samples;
+  }
+
+  /** Where batches come from: a DJL dataset's {@code getData}, or a trainer's {@code iterateDataset}. */
+  @FunctionalInterface
+  public interface Source {
+    Iterable<Batch> batches() throws IOException, TranslateException;
+  }
+
+  /**
+   * The batches of {@code source}, its checked failures turned unchecked with {@code what} (e.g. "the test data")
+   * in the message: an {@link UncheckedIOException} for I/O, an {@link IllegalStateException} for translation.
+   */
+  public static Iterable<Batch> read(String what, Source source) {
+    try {
+      return source.batches();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + what + ": " + e.getMessage(), e);
+    } catch (TranslateException e) {
+      throw new IllegalStateException("reading " + what + ": " + e.getMessage(), e);
+    }
   }
 
   /** {@code model}, checked to have a block: what the range test and the loop are built on. */

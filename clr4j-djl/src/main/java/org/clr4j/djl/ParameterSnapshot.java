@@ -33,11 +33,7 @@ public final class ParameterSnapshot implements AutoCloseable {
 
   /** Copies {@code model}'s parameters; the block must be initialized. */
   public static ParameterSnapshot of(Model model) {
-    Objects.requireNonNull(model, "model");
-    if (model.getBlock() == null) {
-      throw new IllegalArgumentException("model (" + model.getName() + ") has no block");
-    }
-    return of(model.getBlock(), model.getNDManager());
+    return of(Batches.withBlock(model).getBlock(), model.getNDManager());
   }
 
   /** Copies {@code block}'s parameters into arrays owned by a sub-manager of {@code manager}. */

@@ -17,10 +17,8 @@ final class Models {
   static Model initialized(ReferenceModel model, Dataset data, int batchSize, long seed, Device device) {
     // Seeded before anything draws from the engine's generator, so every run with this seed starts alike.
     Engine.getEngine("PyTorch").setRandomSeed((int) seed);
-    Model m = device == null ? Model.newInstance(model.cliName(), "PyTorch")
-        : Model.newInstance(model.cliName(), device, "PyTorch");
+    Model m = uninitialized(model, data, device);
     try {
-      m.setBlock(model.build(data.sampleShape(), data.numClasses()));
       m.getBlock().initialize(m.getNDManager(), DataType.FLOAT32,
           ReferenceModel.inputShape(batchSize, data.sampleShape()));
       return m;
@@ -34,7 +32,12 @@ final class Models {
   static Model uninitialized(ReferenceModel model, Dataset data, Device device) {
     Model m = device == null ? Model.newInstance(model.cliName(), "PyTorch")
         : Model.newInstance(model.cliName(), device, "PyTorch");
-    m.setBlock(model.build(data.sampleShape(), data.numClasses()));
-    return m;
+    try {
+      m.setBlock(model.build(data.sampleShape(), data.numClasses()));
+      return m;
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
   }
 }

@@ -7,9 +7,6 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.loss.Loss;
-import ai.djl.translate.TranslateException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Objects;
 import org.clr4j.djl.Batches;
@@ -194,13 +191,7 @@ public final class DjlRangeTest {
     }
 
     private Iterable<Batch> iterate(Dataset data) {
-      try {
-        return trainer.iterateDataset(data);
-      } catch (IOException e) {
-        throw new UncheckedIOException("reading the dataset: " + e.getMessage(), e);
-      } catch (TranslateException e) {
-        throw new IllegalStateException("reading the dataset: " + e.getMessage(), e);
-      }
+      return Batches.read("the dataset", () -> trainer.iterateDataset(data));
     }
 
     @Override

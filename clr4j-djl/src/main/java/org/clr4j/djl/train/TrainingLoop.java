@@ -11,7 +11,6 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.training.loss.Loss;
-import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -111,9 +110,12 @@ public final class TrainingLoop {
     stopRequested = true;
   }
 
+  /** The name of the checkpoint file in a checkpoint directory. */
+  public static final String CHECKPOINT_FILE_NAME = Checkpoint.FILE_NAME;
+
   /** The checkpoint file in {@code dir}. */
   public static Path checkpointFile(Path dir) {
-    return dir.resolve(Checkpoint.FILE_NAME);
+    return dir.resolve(CHECKPOINT_FILE_NAME);
   }
 
   /**
@@ -300,13 +302,7 @@ public final class TrainingLoop {
         return batch;
       }
     };
-    try {
-      return data.getData(trainer.getManager(), sampler).iterator();
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading the training data: " + e.getMessage(), e);
-    } catch (TranslateException e) {
-      throw new IllegalStateException("reading the training data: " + e.getMessage(), e);
-    }
+    return Batches.read("the training data", () -> data.getData(trainer.getManager(), sampler)).iterator();
   }
 
   private static Batch next(Iterator<Batch> batches) {
@@ -318,14 +314,8 @@ public final class TrainingLoop {
 
   private EpochResult evaluate(Trainer trainer, Dataset test, int epoch, long stepNo, StepLog log,
       int stepsPerEpoch) {
-    Batches.Evaluation eval;
-    try {
-      eval = Batches.evaluate(trainer, trainer.iterateDataset(test));
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading the test data: " + e.getMessage(), e);
-    } catch (TranslateException e) {
-      throw new IllegalStateException("reading the test data: " + e.getMessage(), e);
-    }
+    Batches.Evaluation eval = Batches.evaluate(trainer, Batches.read("the test data",
+        () -> trainer.iterateDataset(test)));
     int end = log.size();
     int start = Math.max(0, end - stepsPerEpoch);
     double epochSeconds = log.seconds(start, end);

@@ -3,11 +3,10 @@ package org.clr4j.dl4j.spark;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.spark.TaskContext;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -16,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * so {@code lr = n·(Δw·g)/(g·g)}, g being the summed gradient DL4J hands {@code onGradientCalculation} before the
  * updater runs. Local mode only: the records go to a static queue of the one JVM.
  */
-final class RateRecorder implements TrainingListener, Serializable {
+final class RateRecorder extends BaseTrainingListener implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** One worker step: Spark task (attempt) and partition, DL4J's iteration and epoch counts, the applied rate. */
@@ -50,19 +49,4 @@ final class RateRecorder implements TrainingListener, Serializable {
     TaskContext task = TaskContext.get();
     STEPS.add(new Step(task.taskAttemptId(), task.partitionId(), iteration, epoch, lr));
   }
-
-  @Override
-  public void onEpochStart(Model model) {}
-
-  @Override
-  public void onEpochEnd(Model model) {}
-
-  @Override
-  public void onForwardPass(Model model, List<INDArray> activations) {}
-
-  @Override
-  public void onForwardPass(Model model, Map<String, INDArray> activations) {}
-
-  @Override
-  public void onBackwardPass(Model model) {}
 }
