@@ -30,9 +30,4 @@ public record ReferenceRun(ReferenceModel model, int batchSize, int epochs, Sche
       long seed, double targetAccuracy, Path checkpointDir) {
     return new TrainingConfig(batchSize, epochs, schedule, optimizer, seed, targetAccuracy, checkpointDir);
   }
-
-  public ReferenceRun withSchedule(Schedule newSchedule) {
-    return new ReferenceRun(model, batchSize, epochs, newSchedule, optimizer, seed, targetAccuracy, evalBatchSize,
-        checkpointDir);
-  }
 }

@@ -38,11 +38,6 @@ public record OptimizerConfig(OptimizerKind kind, double momentum, double weight
     return new OptimizerConfig(OptimizerKind.SGD, momentum, 0, 0);
   }
 
-  /** The same settings with weight decay {@code wd}. */
-  public OptimizerConfig withWeightDecay(double wd) {
-    return new OptimizerConfig(kind, momentum, wd, clipGrad);
-  }
-
   /** The optimizer following {@code schedule}, starting at schedule step {@code stepOffset}. */
   public ScheduledOptimizer create(Schedule schedule, long stepOffset) {
     float clip = clipGrad > 0 ? (float) clipGrad : -1f;

@@ -34,10 +34,6 @@ public record TrainingConfig(int batchSize, int epochs, Schedule schedule, Optim
     return new TrainingConfig(batchSize, epochs, newSchedule, optimizer, seed, targetAccuracy, checkpointDir);
   }
 
-  public TrainingConfig withCheckpointDir(Path dir) {
-    return new TrainingConfig(batchSize, epochs, schedule, optimizer, seed, targetAccuracy, dir);
-  }
-
   public TrainingConfig withTargetAccuracy(double target) {
     return new TrainingConfig(batchSize, epochs, schedule, optimizer, seed, target, checkpointDir);
   }
