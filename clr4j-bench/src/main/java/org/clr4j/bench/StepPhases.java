@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.clr4j.data.DataSources;
 import org.clr4j.data.Dataset;
+import org.clr4j.djl.Batches;
 import org.clr4j.djl.optim.OptimizerConfig;
 import org.clr4j.djl.optim.OptimizerKind;
 import org.clr4j.djl.train.SparseSoftmaxCrossEntropy;
@@ -47,8 +48,7 @@ public final class StepPhases {
   static final String[] PHASES = {"batch", "forward", "loss", "backward", "update", "free"};
 
   private StepPhases() {}
-  static final boolean DIRECT = Boolean.getBoolean("direct");
-  static Optimizer OPT;
+  private static Optimizer OPT;
 
   public static void main(String[] args) throws IOException {
     if (args.length < 4) {
@@ -126,19 +126,7 @@ public final class StepPhases {
       t.end(3);
     }
     t.start(4);
-    if (clr4j && DIRECT) {
-      for (var pair : trainer.getModel().getBlock().getParameters()) {
-        var param = pair.getValue();
-        if (param.requiresGradient()) {
-          NDArray w = param.getArray();
-          try (NDArray g = w.getGradient()) {
-            OPT.update(param.getId(), w, g);
-          }
-        }
-      }
-    } else {
-      trainer.step();
-    }
+    Batches.update(trainer, clr4j ? OPT : null);
     t.end(4);
     t.start(5);
     batch.close();

@@ -26,8 +26,10 @@ final class StepSession implements AutoCloseable {
   private final Trainer trainer;
   private final ArrayDataset data;
   private final int batchSize;
+  private final Optimizer optimizer;
 
-  private StepSession(Model model, Trainer trainer, ArrayDataset data, int batchSize) {
+  private StepSession(Model model, Trainer trainer, ArrayDataset data, int batchSize, Optimizer optimizer) {
+    this.optimizer = optimizer;
     this.model = model;
     this.trainer = trainer;
     this.data = data;
@@ -41,7 +43,8 @@ final class StepSession implements AutoCloseable {
     try {
       Trainer trainer = model.newTrainer(new DefaultTrainingConfig(new SparseSoftmaxCrossEntropy())
           .optOptimizer(optimizer));
-      return new StepSession(model, trainer, DjlData.of(model.getNDManager(), data, batchSize, false), batchSize);
+      return new StepSession(model, trainer, DjlData.of(model.getNDManager(), data, batchSize, false), batchSize,
+          optimizer);
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -63,7 +66,7 @@ final class StepSession implements AutoCloseable {
     }
     NDManager batchManager = trainer.getManager().newSubManager();
     try (Batch batch = data.getByIndices(batchManager, indices)) {
-      return (float) Batches.trainStep(trainer, batch, LossStep.DEFAULT);
+      return (float) Batches.trainStep(trainer, batch, LossStep.DEFAULT, optimizer);
     } finally {
       batchManager.close();
     }

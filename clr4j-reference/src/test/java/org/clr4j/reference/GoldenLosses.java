@@ -3,7 +3,9 @@ package org.clr4j.reference;
 /**
  * Per-step training losses of two small runs as clr4j computed them before its training loop was rebuilt on DJL
  * datasets (commit 7092424: TrainingSession with hand-filled direct buffers), dumped with that commit's own
- * {@code TrainingLoop} (Float.toString, which round-trips). The reference path must reproduce them bit for bit.
+ * {@code TrainingLoop} (Float.toString, which round-trips) on an AMD EPYC. The reference path reproduces them bit
+ * for bit on that processor, and to libtorch's last-bit differences between instruction sets on others
+ * (ReferenceRunsTest).
  */
 final class GoldenLosses {
   private GoldenLosses() {}

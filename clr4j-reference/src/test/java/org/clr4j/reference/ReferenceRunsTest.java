@@ -38,22 +38,41 @@ class ReferenceRunsTest {
 
 
   /**
+   * libtorch's CPU kernels pick their code path by the processor's instruction set (AVX2, AVX-512, ...), and the
+   * paths round differently in the last bits: the goldens, dumped on an AMD EPYC, come out up to 1 ulp apart per
+   * step on an Intel Xeon with AVX-512 (2.5425446 against 2.5425448 at the mlp's step 1, 7.3485293 against
+   * 7.3485327 at the cnn's step 4 after 4 steps of growth). So they are compared to a relative 2e-6 here, which any
+   * change to what the loop computes (another update rule, order, initialization or batch) exceeds by far; that
+   * the loop's own paths give the same bits on one machine is clr4j-djl's {@code DirectUpdateTest}'s part.
+   */
+  private static final double GOLDEN_TOLERANCE = 2e-6;
+
+  private static void assertCloseToGolden(float[] golden, float[] actual) {
+    assertEquals(golden.length, actual.length, "steps");
+    for (int i = 0; i < golden.length; i++) {
+      assertEquals(golden[i], actual[i], GOLDEN_TOLERANCE * Math.abs(golden[i]), "loss at step " + i);
+    }
+  }
+
+  /**
    * The first losses of this run as the training loop computed them before it was rebuilt on DJL datasets
-   * (TrainingSession with hand-filled buffers, commit 7092424): the reference path's numbers did not change.
+   * (TrainingSession with hand-filled buffers, commit 7092424): the reference path computes what it did then.
    */
   @Test
-  void theReferencePathComputesWhatItDidBeforeBitForBit() {
+  void theReferencePathComputesWhatItDidBefore() {
     TrainingResult mlp = new ReferenceTraining(run(null), data, null, null).run(TrainingLoop.Resume.NO);
-    assertArrayEquals(GoldenLosses.MLP_SEED7, mlp.steps().losses());
+    assertCloseToGolden(GoldenLosses.MLP_SEED7, mlp.steps().losses());
     assertEquals(GoldenLosses.MLP_SEED7_ACCURACY, mlp.finalAccuracy(), 0.0);
-    assertEquals(GoldenLosses.MLP_SEED7_TEST_LOSS, mlp.epochs().get(1).testLoss(), 0.0);
+    assertEquals(GoldenLosses.MLP_SEED7_TEST_LOSS, mlp.epochs().get(1).testLoss(),
+        GOLDEN_TOLERANCE * GoldenLosses.MLP_SEED7_TEST_LOSS);
 
     ReferenceRun cnnRun = new ReferenceRun(ReferenceModel.CNN, 64, 1, Schedule.parse("onecycle(max=0.05, total=10)"),
         OptimizerConfig.defaults(OptimizerKind.SGD), 7, Double.NaN, 100, null);
     TrainingResult cnn = new ReferenceTraining(cnnRun, data, null, null).run(TrainingLoop.Resume.NO);
-    assertArrayEquals(GoldenLosses.CNN_SEED7, cnn.steps().losses());
+    assertCloseToGolden(GoldenLosses.CNN_SEED7, cnn.steps().losses());
     assertEquals(GoldenLosses.CNN_SEED7_ACCURACY, cnn.finalAccuracy(), 0.0);
-    assertEquals(GoldenLosses.CNN_SEED7_TEST_LOSS, cnn.epochs().get(0).testLoss(), 0.0);
+    assertEquals(GoldenLosses.CNN_SEED7_TEST_LOSS, cnn.epochs().get(0).testLoss(),
+        GOLDEN_TOLERANCE * GoldenLosses.CNN_SEED7_TEST_LOSS);
   }
 
   @Test

@@ -154,6 +154,7 @@ public final class DjlRangeTest {
     private final RateHolder rate = new RateHolder();
     private ParameterSnapshot snapshot;
     private Trainer trainer;
+    private ai.djl.training.optimizer.Optimizer stepOptimizer;
     private Iterator<Batch> batches;
     private boolean closed;
 
@@ -164,7 +165,8 @@ public final class DjlRangeTest {
     @Override
     public void begin() {
       snapshot = ParameterSnapshot.of(model);
-      DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(optimizer.create(rate, 0));
+      stepOptimizer = optimizer.create(rate, 0);
+      DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(stepOptimizer);
       if (devices != null) {
         config.optDevices(devices);
       }
@@ -176,7 +178,7 @@ public final class DjlRangeTest {
     public double trainStep(double lr) {
       rate.lr = lr;
       try (Batch batch = nextBatch()) {
-        return Batches.trainStep(trainer, batch, step);
+        return Batches.trainStep(trainer, batch, step, stepOptimizer);
       }
     }
 

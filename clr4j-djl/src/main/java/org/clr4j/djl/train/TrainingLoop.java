@@ -199,7 +199,7 @@ public final class TrainingLoop {
           int count;
           try (Batch b = next(batches)) {
             count = b.getSize();
-            lossValue = Batches.trainStep(trainer, b, step);
+            lossValue = Batches.trainStep(trainer, b, step, optimizer);
           }
           float seconds = (System.nanoTime() - t0) / 1e9f;
           log.add(lr, momentum, (float) lossValue, seconds, count);
