@@ -27,7 +27,7 @@ The equations (t counts updates from 1; lr_t is the schedule's value at step t -
   Schedule-Free AdamW:  v = b2 * v + (1 - b2) * g^2;  gamma_t = lr_t * sqrt(1 - b2^t)
                         z = z - gamma_t * wd * y - gamma_t * g / (sqrt(v) + eps)
   both:                 c = gamma_t^2 / sum_{i<=t} gamma_i^2  (gamma = lr for SGD; c = 0 while the sum is 0)
-                        x = (1 - c) * x + c * z;   y = beta * x + (1 - beta) * z
+                        x = (1 - c) * x + c * z;   y = beta * x + (1 - beta) * z, as x + (1 - beta) * (z - x)
   with z = x = y = the initial weights before the first step.
 
 The tolerance: every case is also run in float32 (numpy), with the operations in the order the DJL optimizer does
@@ -140,7 +140,7 @@ def run(case, data, dtype):
         c = min(1.0, gamma * gamma / weight_sum) if weight_sum > 0 else 0.0
         for i in range(2):
             x[i] = x[i] * t_(1 - c) + z[i] * t_(c)
-            y[i] = x[i] * t_(beta) + z[i] * t_(1 - beta)
+            y[i] = x[i] + (z[i] - x[i]) * t_(1 - beta)
         if t in RECORD:
             states[t] = (np.concatenate([p.ravel() for p in y]).astype(np.float64),
                          np.concatenate([p.ravel() for p in x]).astype(np.float64))

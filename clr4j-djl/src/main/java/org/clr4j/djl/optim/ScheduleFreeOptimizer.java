@@ -26,7 +26,7 @@ import org.clr4j.schedule.Schedule;
  *   z = z - γ_t·d(y, g)                       the base step: {@link ScheduleFreeSgd}, {@link ScheduleFreeAdamW}
  *   c = γ_t² / Σ_{i≤t} γ_i²                   (0 while the sum is 0)
  *   x = (1 - c)·x + c·z
- *   y = β·x + (1 - β)·z                       written into the weights
+ *   y = β·x + (1 - β)·z                       written into the weights, as x + (1 - β)·(z - x)
  * </pre>
  *
  * <p>At a parameter's first update {@code z} and {@code x} start at its weights. The learning rate follows a clr4j
@@ -47,16 +47,14 @@ public abstract class ScheduleFreeOptimizer extends ScheduledOptimizer {
   static final int Z = 0;
   static final int X = 1;
 
-  private static final int BETA = 0;
-  private static final int ONE_MINUS_BETA = 1;
-  private static final int C = 2;
-  private static final int ONE_MINUS_C = 3;
+  private static final int ONE_MINUS_BETA = 0;
+  private static final int C = 1;
+  private static final int ONE_MINUS_C = 2;
 
   private final ModeGuard guard;
   private final double beta;
-  private final float betaValue;
   private final float oneMinusBeta;
-  private final Engines.Scalars scalars = new Engines.Scalars(4);
+  private final Engines.Scalars scalars = new Engines.Scalars(3);
 
   /** Σγ² over the optimizer's updates 1..{@link #sumUpdates}. */
   private double weightSum;
@@ -72,7 +70,6 @@ public abstract class ScheduleFreeOptimizer extends ScheduledOptimizer {
     this.guard = (ModeGuard) builder.schedule();
     builder.schedule(guard.schedule); // the builder as its caller left it
     this.beta = beta;
-    this.betaValue = (float) beta;
     this.oneMinusBeta = (float) (1 - beta);
   }
 
@@ -148,11 +145,14 @@ public abstract class ScheduleFreeOptimizer extends ScheduledOptimizer {
     return weightSum > 0 ? Math.min(1, g2 / weightSum) : 0;
   }
 
-  /** {@code y = β·x + (1 - β)·z}, in place in {@code y}: the step and {@link #train()} share it, bit for bit. */
+  /**
+   * {@code y = β·x + (1 - β)·z}, computed as {@code x + (1 - β)·(z - x)} (exactly {@code x} where {@code z = x}), in
+   * place in {@code y}: the step and {@link #train()} share it, bit for bit.
+   */
   private void interpolate(NDArray x, NDArray z, NDArray y) {
-    copy(x, y);
-    y.muli(scalars.get(BETA, betaValue, y));
-    try (NDArray t = z.mul(scalars.get(ONE_MINUS_BETA, oneMinusBeta, z))) {
+    try (NDArray t = z.sub(x)) {
+      t.muli(scalars.get(ONE_MINUS_BETA, oneMinusBeta, z));
+      copy(x, y);
       y.addi(t);
     }
   }
@@ -234,9 +234,9 @@ public abstract class ScheduleFreeOptimizer extends ScheduledOptimizer {
    * @throws IllegalArgumentException if {@code maxBatches < 1} or {@code batches} yields none
    */
   public int recalibrateBatchNorm(Trainer trainer, Iterable<Batch> batches, int maxBatches) {
+    Checks.atLeast("maxBatches", maxBatches, 1);
     Objects.requireNonNull(trainer, "trainer");
     Objects.requireNonNull(batches, "batches");
-    Checks.atLeast("maxBatches", maxBatches, 1);
     eval();
     Device[] devices = trainer.getDevices();
     Iterator<Batch> it = batches.iterator();
