@@ -196,6 +196,37 @@ class ScheduleFreeTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("optimizers")
+  void evalAndTrainSwitchEveryDeviceCopyOfAParameter(String name, Supplier<ScheduleFreeOptimizer> make) {
+    // as DJL's parameter server drives several devices: one update per copy, same id, same (summed) gradient
+    float[][] grads = randomGrads(53, 4, 1.0);
+    float[] w0 = randomFloats(new Random(27), SIZE, 1.0);
+    ScheduleFreeOptimizer opt = make.get();
+    try (NDManager sub = manager.newSubManager()) {
+      NDArray first = sub.create(w0, SHAPE);
+      NDArray second = sub.create(w0, SHAPE);
+      for (float[] g : grads) {
+        try (NDArray grad = sub.create(g, SHAPE)) {
+          opt.update("w", first, grad);
+          opt.update("w", second, grad);
+        }
+      }
+      assertEquals(2, opt.copyCount("w"));
+      assertEquals(4, opt.updates());
+      int[] y = bitsOf(first);
+      assertArrayEquals(y, bitsOf(second));
+      opt.eval();
+      int[] x = bitsOf(opt.buffers("w", 0)[ScheduleFreeOptimizer.X]);
+      assertFalse(java.util.Arrays.equals(x, y));
+      assertArrayEquals(x, bitsOf(first));
+      assertArrayEquals(x, bitsOf(second));
+      opt.train();
+      assertArrayEquals(y, bitsOf(first));
+      assertArrayEquals(y, bitsOf(second));
+    }
+  }
+
   @Test
   void evalBeforeAnyUpdateChangesNothing() {
     ScheduleFreeOptimizer opt = ScheduleFreeSgd.builder().schedule(WARMUP).build();
