@@ -71,7 +71,7 @@ public final class OptimizerState implements AutoCloseable {
     return new OptimizerState(kind, updates, new LinkedHashMap<>(entries), scalars);
   }
 
-  /** The optimizer kind: {@code sgd}, {@code adam} or {@code adamw}. */
+  /** The optimizer kind: {@code sgd}, {@code adam}, {@code adamw}, {@code sf-sgd} or {@code sf-adamw}. */
   public String kind() {
     return kind;
   }
