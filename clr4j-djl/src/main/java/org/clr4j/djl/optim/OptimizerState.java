@@ -14,35 +14,64 @@ import java.util.Set;
 /**
  * A copy of a {@link ScheduledOptimizer}'s state, made by {@link ScheduledOptimizer#snapshot()}: the optimizer's
  * update count and, per parameter, its update count and buffers (SGD: {@code momentum_buffer}; Adam and AdamW:
- * {@code exp_avg}, {@code exp_avg_sq}). It owns its arrays, which no NDManager holds: {@link #close()} it.
+ * {@code exp_avg}, {@code exp_avg_sq}; Schedule-Free: {@code z}, {@code x} and, for AdamW, {@code exp_avg_sq}) and,
+ * for the kinds that keep any, the optimizer's own numbers (Schedule-Free: the sum of the squared learning rates
+ * that weights its average). It owns its arrays, which no NDManager holds: {@link #close()} it.
  *
  * <p>It holds one state per parameter whatever the number of devices the optimizer updated copies of the
  * parameter on (their states are equal), so it restores into an optimizer used with any number of devices; see
  * {@link ScheduledOptimizer#snapshot()} and {@link ScheduledOptimizer#restore}.
  *
  * <p>{@link #save} writes it in a small binary format (a header, then each array in DJL's own NDArray
- * encoding), which {@link #load} reads back bit for bit.
+ * encoding), which {@link #load} reads back bit for bit. A state without optimizer numbers is written in format
+ * version 1, as before they existed; one with them in version 2, which adds them after the update count.
  */
 public final class OptimizerState implements AutoCloseable {
 
   private static final String MAGIC = "clr4j-optimizer-state";
   private static final int VERSION = 1;
+  /** The version that adds the optimizer's own numbers ({@link #scalars()}) after the update count. */
+  private static final int VERSION_WITH_SCALARS = 2;
 
   private final String kind;
   private final long updates;
   private final Map<String, Entry> entries;
+  private final double[] scalars;
   private boolean closed;
 
   /** One parameter's update count and buffers. */
   record Entry(long count, NDArray[] arrays) {}
 
   OptimizerState(String kind, long updates, Map<String, Entry> entries) {
+    this(kind, updates, entries, new double[0]);
+  }
+
+  OptimizerState(String kind, long updates, Map<String, Entry> entries, double[] scalars) {
     this.kind = kind;
     this.updates = updates;
     this.entries = Collections.unmodifiableMap(entries);
+    this.scalars = scalars.clone();
   }
 
-  /** The optimizer kind: {@code sgd}, {@code adam} or {@code adamw}. */
+  /**
+   * The optimizer's own numbers, kept besides the per-parameter buffers (a copy; empty for the kinds that keep
+   * none). Schedule-Free optimizers keep one: the sum of the squared learning rates so far.
+   */
+  double[] scalars() {
+    return scalars.clone();
+  }
+
+  /**
+   * The same state with {@code scalars} as its optimizer numbers. The result takes over this state's arrays: this
+   * state is closed afterwards without freeing them.
+   */
+  OptimizerState withScalars(double[] scalars) {
+    checkOpen();
+    closed = true;
+    return new OptimizerState(kind, updates, new LinkedHashMap<>(entries), scalars);
+  }
+
+  /** The optimizer kind: {@code sgd}, {@code adam}, {@code adamw}, {@code sf-sgd} or {@code sf-adamw}. */
   public String kind() {
     return kind;
   }
@@ -80,9 +109,15 @@ public final class OptimizerState implements AutoCloseable {
   public void save(DataOutputStream out) throws IOException {
     checkOpen();
     out.writeUTF(MAGIC);
-    out.writeInt(VERSION);
+    out.writeInt(scalars.length == 0 ? VERSION : VERSION_WITH_SCALARS);
     out.writeUTF(kind);
     out.writeLong(updates);
+    if (scalars.length > 0) {
+      out.writeInt(scalars.length);
+      for (double s : scalars) {
+        out.writeDouble(s);
+      }
+    }
     out.writeInt(entries.size());
     for (Map.Entry<String, Entry> e : entries.entrySet()) {
       out.writeUTF(e.getKey());
@@ -110,14 +145,23 @@ public final class OptimizerState implements AutoCloseable {
       throw new IOException("not a clr4j optimizer state (header " + magic + ")");
     }
     int version = in.readInt();
-    if (version != VERSION) {
-      throw new IOException("unsupported optimizer state version " + version + " (this build reads " + VERSION + ")");
+    if (version != VERSION && version != VERSION_WITH_SCALARS) {
+      throw new IOException("unsupported optimizer state version " + version + " (this build reads " + VERSION
+          + " and " + VERSION_WITH_SCALARS + ")");
     }
     String kind = in.readUTF();
     long updates = in.readLong();
+    int scalarCount = version == VERSION ? 0 : in.readInt();
+    if (scalarCount < 0 || scalarCount > 1024) {
+      throw new IOException("optimizer state has " + scalarCount + " optimizer numbers; expected 0 to 1024");
+    }
+    double[] scalars = new double[scalarCount];
+    for (int i = 0; i < scalars.length; i++) {
+      scalars[i] = in.readDouble();
+    }
     int n = in.readInt();
     Map<String, Entry> entries = new LinkedHashMap<>();
-    OptimizerState state = new OptimizerState(kind, updates, entries);
+    OptimizerState state = new OptimizerState(kind, updates, entries, scalars);
     try {
       for (int p = 0; p < n; p++) {
         String id = in.readUTF();
@@ -153,7 +197,7 @@ public final class OptimizerState implements AutoCloseable {
       }
     }
     closed = true;
-    return new OptimizerState(kind, updates, renamed);
+    return new OptimizerState(kind, updates, renamed, scalars);
   }
 
   /** Frees the arrays. */
