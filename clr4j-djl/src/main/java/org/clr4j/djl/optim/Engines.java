@@ -44,6 +44,18 @@ final class Engines {
   }
 
   /**
+   * DJL's fused SGD kernel, in place: {@code v = momentum·v + lr·(g + wd·w); w -= v} ({@code g} is not changed; the
+   * weight's gradient is left for {@link #zeroGradient}). PyTorch engine only: other engines' kernels differ.
+   */
+  static void fusedSgd(NDArray weight, NDArray grad, NDArray v, float lr, float wd, float momentum) {
+    if (!(weight instanceof PtNDArray && grad instanceof PtNDArray && v instanceof PtNDArray)) {
+      throw new IllegalStateException("the fused SGD update path needs the PyTorch engine; use UpdatePath.REFERENCE");
+    }
+    // rescaling and clipping are done already (DJL's clip is one-sided: clamp_max only)
+    JniUtils.sgdUpdate((PtNDArray) weight, (PtNDArray) grad, (PtNDArray) v, lr, wd, 1f, -1f, momentum);
+  }
+
+  /**
    * 0-d float32 arrays for the per-step scalars (lr, momentum, weight decay), made on the CPU once per value
    * rather than once per parameter: PyTorch reads a CPU 0-d tensor on the host even in a CUDA kernel, whereas
    * {@code NDArray.mul(Number)} would copy a fresh scalar to the device for every call. So one set serves the

@@ -28,7 +28,15 @@ public final class ScheduledSgd extends ScheduledOptimizer {
   private final double configuredMomentum;
   private final boolean nesterov;
   private final boolean hasBuffer;
+  private final boolean fused;
   private final Engines.Scalars scalars = new Engines.Scalars(3);
+
+  // FUSED: each parameter's buffer holds v = scale·buf, scale being the learning rate of the update that wrote it
+  // (1 after an update at rate 0, which must keep buf). All parameters are updated at every step, so one scale per
+  // update count serves them all: `scale` for update `scaleCount`, `previousScale` for the one before.
+  private long scaleCount;
+  private float scale = 1f;
+  private float previousScale = 1f;
 
   private ScheduledSgd(Builder builder) {
     super(builder, builder.momentum);
@@ -45,6 +53,12 @@ public final class ScheduledSgd extends ScheduledOptimizer {
           "nesterov (true) needs momentum > 0, but momentum is 0; set momentum(...) as well");
     }
     this.hasBuffer = configuredMomentum > 0;
+    this.fused = builder.updatePath == UpdatePath.FUSED && hasBuffer;
+    if (builder.updatePath == UpdatePath.FUSED && nesterov) {
+      throw new IllegalArgumentException(
+          "update path (FUSED) does not support nesterov (true): DJL's fused SGD kernel has no Nesterov term; use"
+              + " UpdatePath.REFERENCE");
+    }
   }
 
   /** A builder: {@code ScheduledSgd.builder().schedule(s).momentum(0.9).build()}. */
@@ -62,9 +76,37 @@ public final class ScheduledSgd extends ScheduledOptimizer {
     return nesterov;
   }
 
+  /** How the update is computed; {@link UpdatePath#FUSED} only with momentum (without, both are the same). */
+  public UpdatePath updatePath() {
+    return fused ? UpdatePath.FUSED : UpdatePath.REFERENCE;
+  }
+
   @Override
   String kind() {
-    return "sgd";
+    return fused ? "sgd-fused" : "sgd"; // their buffers differ (v = lr·buf against buf): a state fits one only
+  }
+
+  /** A copy of all state, as {@link ScheduledOptimizer#snapshot()}; on the fused path with its buffers' scale. */
+  @Override
+  public OptimizerState snapshot() {
+    OptimizerState s = super.snapshot();
+    return fused ? s.withScalars(new double[] {scale}) : s;
+  }
+
+  /** Makes the state equal to {@code state}, as {@link ScheduledOptimizer#restore}; see {@link #snapshot()}. */
+  @Override
+  public void restore(OptimizerState state) {
+    double[] numbers = state.scalars();
+    if (fused && state.kind().equals(kind())
+        && (numbers.length != 1 || !(numbers[0] > 0) || numbers[0] == Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("state optimizer numbers (" + java.util.Arrays.toString(numbers)
+          + ") must be one finite scale > 0, as a " + kind() + " snapshot holds");
+    }
+    super.restore(state); // checks the kind and the buffers before changing anything
+    if (fused) {
+      scale = (float) numbers[0];
+      scaleCount = state.updates();
+    }
   }
 
   @Override
@@ -74,6 +116,10 @@ public final class ScheduledSgd extends ScheduledOptimizer {
 
   @Override
   void apply(NDArray[] slots, long count, NDArray weight, NDArray grad, float lr, double momentum) {
+    if (fused) {
+      applyFused(slots[0], count, weight, grad, lr, (float) momentum);
+      return;
+    }
     NDArray d = grad;
     boolean owned = false; // whether d is a temporary of ours, to close and free to modify
     try {
@@ -118,12 +164,54 @@ public final class ScheduledSgd extends ScheduledOptimizer {
     }
   }
 
+  /**
+   * DJL's fused kernel computes {@code v = m'·v + lr·(g + wd·w); w -= v} in one call. With {@code v = s·buf}
+   * ({@code s} the previous update's rate) and {@code m' = m·lr/s} that is {@code v = lr·(m·buf + g + wd·w) =
+   * lr·buf_new} and {@code w -= lr·buf_new}: PyTorch's step. Two cases the kernel cannot take: rate 0 (v would lose
+   * buf: buf is kept with scale 1 and the weight left alone) and {@code m' = 0} (the kernel then skips v: v is
+   * zeroed first and the kernel called with {@code m' = 1}).
+   */
+  private void applyFused(NDArray v, long count, NDArray weight, NDArray grad, float lr, float momentum) {
+    if (count == scaleCount + 1) {
+      previousScale = scale;
+      scale = lr > 0 ? lr : 1f;
+      scaleCount = count;
+    } else if (count != scaleCount && count != 1) {
+      throw new IllegalStateException("update " + count + " of a parameter follows update " + scaleCount
+          + " of the others: the fused SGD path needs every parameter updated at every step; use"
+          + " UpdatePath.REFERENCE");
+    }
+    float s = count == 1 ? 1f : previousScale; // a first update's v is 0: any scale will do
+    float wd = weightDecay();
+    if (lr == 0) {
+      v.muli(scalars.get(MOMENTUM, (float) ((double) momentum / s), weight));
+      try (NDArray d = weight.mul(scalars.get(DECAY, wd, weight))) {
+        d.addi(grad);
+        v.addi(d);
+      }
+      return;
+    }
+    float m = (float) ((double) momentum * lr / s);
+    if (m == 0) {
+      v.muli(scalars.get(MOMENTUM, 0f, weight));
+      m = 1f;
+    }
+    Engines.fusedSgd(weight, grad, v, lr, wd, m);
+  }
+
   /** Builds a {@link ScheduledSgd}. */
   public static final class Builder extends ScheduledOptimizer.Builder<Builder> {
     private double momentum;
     private boolean nesterov;
+    private UpdatePath updatePath = UpdatePath.REFERENCE;
 
     Builder() {}
+
+    /** How the update is computed (default {@link UpdatePath#REFERENCE}); FUSED does not take nesterov. */
+    public Builder optUpdatePath(UpdatePath updatePath) {
+      this.updatePath = java.util.Objects.requireNonNull(updatePath, "updatePath");
+      return this;
+    }
 
     /**
      * The momentum, in [0, 1) (default 0: none). Where the schedule cycles momentum, its value replaces this one
