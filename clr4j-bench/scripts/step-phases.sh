@@ -3,7 +3,8 @@
 # machine: milliseconds per phase (ROUNDS alternating rounds of STEPS steps each after 40 warm-up steps, every run's
 # line printed) and the native operators each phase calls (one profiled step per variant, counted by count_ops.py).
 #
-# Variants: clr4j (its step: scheduled SGD on 1cycle, Batches.update), djl (the same batch, model and loss with
+# Variants: clr4j (its step: scheduled SGD on 1cycle, fused update, Batches.update), clr4j-reference (the same with
+# the reference update path, UpdatePath.REFERENCE), djl (the same batch, model and loss with
 # DJL's built-in SGD through trainer.step(): the same libtorch without clr4j's update), pytorch with 1 thread and with
 # the cores' threads (step_phases.py); for cnn PyTorch also channels-last. OMP=active in the environment runs every
 # variant with OMP_WAIT_POLICY=ACTIVE.
@@ -36,6 +37,7 @@ py_variants=("1" "$cores")
 
 for r in $(seq "$rounds"); do
   java_phases clr4j
+  java_phases clr4j-reference
   java_phases djl
   for v in "${py_variants[@]}"; do
     # shellcheck disable=SC2086
@@ -44,7 +46,9 @@ for r in $(seq "$rounds"); do
 done | tee "$out/phases.txt"
 
 java_phases clr4j "$out/ops-clr4j" > /dev/null
+java_phases clr4j-reference "$out/ops-clr4j-reference" > /dev/null
 java_phases djl "$out/ops-djl" > /dev/null
 py_phases "$cores" --traces "$out/ops-pytorch" > /dev/null
 echo
-"$py" "$root/clr4j-bench/python/count_ops.py" "$out/ops-clr4j" "$out/ops-djl" "$out/ops-pytorch" --names
+"$py" "$root/clr4j-bench/python/count_ops.py" "$out/ops-clr4j" "$out/ops-clr4j-reference" "$out/ops-djl" \
+    "$out/ops-pytorch" --names

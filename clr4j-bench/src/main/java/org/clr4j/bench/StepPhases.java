@@ -19,8 +19,8 @@ import java.util.Locale;
 import org.clr4j.data.DataSources;
 import org.clr4j.data.Dataset;
 import org.clr4j.djl.Batches;
-import org.clr4j.djl.optim.OptimizerConfig;
-import org.clr4j.djl.optim.OptimizerKind;
+import org.clr4j.djl.optim.ScheduledSgd;
+import org.clr4j.djl.optim.UpdatePath;
 import org.clr4j.djl.train.SparseSoftmaxCrossEntropy;
 import org.clr4j.reference.DjlData;
 import org.clr4j.reference.ReferenceModel;
@@ -49,6 +49,8 @@ public final class StepPhases {
 
   private StepPhases() {}
   private static Optimizer OPT;
+  private static final int UPDATE_THREADS = Integer.getInteger("updateThreads", 0);
+  private static final int THREADS = Runtime.getRuntime().availableProcessors();
 
   public static void main(String[] args) throws IOException {
     if (args.length < 4) {
@@ -64,8 +66,10 @@ public final class StepPhases {
     Optimizer optimizer;
     boolean clr4j = !variant.equals("djl");
     if (clr4j) {
-      optimizer = OptimizerConfig.defaults(OptimizerKind.SGD)
-          .create(Schedule.parse("onecycle(max=0.1, total=100000)"), 0);
+      // OptimizerConfig.defaults(SGD): momentum 0.9 (cycled by 1cycle), weight decay 5e-4
+      optimizer = ScheduledSgd.builder().schedule(Schedule.parse("onecycle(max=0.1, total=100000)")).momentum(0.9)
+          .optWeightDecays(5e-4f)
+          .optUpdatePath(variant.equals("clr4j-reference") ? UpdatePath.REFERENCE : UpdatePath.FUSED).build();
     } else if (variant.equals("djl")) {
       optimizer = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.01f)).optMomentum(0.9f)
           .optWeightDecays(5e-4f).build();
@@ -126,7 +130,13 @@ public final class StepPhases {
       t.end(3);
     }
     t.start(4);
+    if (UPDATE_THREADS > 0) {
+      JniUtils.setNumThreads(UPDATE_THREADS);
+    }
     Batches.update(trainer, clr4j ? OPT : null);
+    if (UPDATE_THREADS > 0) {
+      JniUtils.setNumThreads(THREADS);
+    }
     t.end(4);
     t.start(5);
     batch.close();

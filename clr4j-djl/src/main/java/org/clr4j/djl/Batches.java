@@ -112,8 +112,16 @@ public final class Batches {
         trainer.step();
         return;
       }
-      for (int i = 0; i < n; i++) {
-        optimizer.update(ids[i], weights[i], grads[i]);
+      // Autograd off once for all parameters, rather than by each update (an in-place update of a leaf that
+      // requires a gradient fails while it is on).
+      boolean gradMode = JniUtils.isGradMode();
+      JniUtils.setGradMode(false);
+      try {
+        for (int i = 0; i < n; i++) {
+          optimizer.update(ids[i], weights[i], grads[i]);
+        }
+      } finally {
+        JniUtils.setGradMode(gradMode);
       }
     } finally {
       for (int i = 0; i < n; i++) {

@@ -5,17 +5,35 @@ import org.clr4j.schedule.Schedule;
 
 /**
  * Which optimizer trains, and its settings other than the schedule. {@code momentum} is used wherever the schedule
- * sets none (SGD's momentum, Adam's beta1); {@code clipGrad <= 0} means no clipping.
+ * sets none (SGD's momentum, Adam's beta1); {@code clipGrad <= 0} means no clipping; {@code updatePath} is how SGD
+ * computes its update (Adam and AdamW always run DJL's fused kernel; Nesterov always the reference path).
  */
-public record OptimizerConfig(OptimizerKind kind, double momentum, double weightDecay, double clipGrad) {
+public record OptimizerConfig(OptimizerKind kind, double momentum, double weightDecay, double clipGrad,
+    UpdatePath updatePath) {
 
   public OptimizerConfig {
     Checks.notNull("kind", kind);
+    Checks.notNull("updatePath", updatePath);
     Checks.momentum("momentum", momentum);
     Checks.nonNegative("weightDecay", weightDecay);
     if (Double.isNaN(clipGrad)) {
       throw new IllegalArgumentException("clipGrad (NaN) must be a number (<= 0 for no clipping)");
     }
+  }
+
+  /** With the reference update path. */
+  public OptimizerConfig(OptimizerKind kind, double momentum, double weightDecay, double clipGrad) {
+    this(kind, momentum, weightDecay, clipGrad, UpdatePath.REFERENCE);
+  }
+
+  /** The same settings with {@code updatePath} (for SGD without Nesterov; the others ignore it). */
+  public OptimizerConfig withUpdatePath(UpdatePath updatePath) {
+    return new OptimizerConfig(kind, momentum, weightDecay, clipGrad, updatePath);
+  }
+
+  /** The update path the optimizer will use: {@code updatePath} for SGD, {@link UpdatePath#REFERENCE} otherwise. */
+  public UpdatePath effectiveUpdatePath() {
+    return kind == OptimizerKind.SGD && momentum > 0 ? updatePath : UpdatePath.REFERENCE;
   }
 
   /**
@@ -51,13 +69,14 @@ public record OptimizerConfig(OptimizerKind kind, double momentum, double weight
       default:
         return ScheduledSgd.builder().schedule(schedule).optStepOffset(stepOffset).momentum(momentum)
             .nesterov(kind == OptimizerKind.NESTEROV).optWeightDecays((float) weightDecay).optClipGrad(clip)
-            .build();
+            .optUpdatePath(effectiveUpdatePath()).build();
     }
   }
 
   @Override
   public String toString() {
     return kind.specName() + "(momentum=" + Checks.format(momentum) + ", weight_decay=" + Checks.format(weightDecay)
-        + (clipGrad > 0 ? ", clip=" + Checks.format(clipGrad) : "") + ")";
+        + (clipGrad > 0 ? ", clip=" + Checks.format(clipGrad) : "")
+        + (effectiveUpdatePath() == UpdatePath.FUSED ? ", update=fused" : "") + ")";
   }
 }
