@@ -35,9 +35,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code clr4j find}: the learning-rate range test, its suggested bounds and the ready schedule spec. */
 @Command(name = "find", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
     description = {
-        "Runs the learning-rate range test: one short run that raises the learning rate step by step while "
+        "Runs the learning-rate range test: a short run that raises the learning rate step by step while "
             + "watching the loss and held-out accuracy, then suggests lower and upper bounds and prints a ready "
-            + "schedule spec. The model and data order are left exactly as they were.",
+            + "schedule spec. It runs --repeats times from the same initialization, each with a data order of its "
+            + "own, and takes the medians of their bounds. The model and data order are left exactly as they were.",
         "",
         "Writes range-test.csv, range-test.json (run record) and range-test.png to --out."},
     footer = {"", Clr4j.EXIT_CODES})
