@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.clr4j.rangetest.RangePoint;
+import org.clr4j.rangetest.RangeTestRepeats;
 import org.clr4j.rangetest.RangeTestResult;
 import org.clr4j.rangetest.Suggestion;
 import org.knowm.xchart.BitmapEncoder;
@@ -20,6 +21,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class Charts {
   static final Color[] PALETTE = {new Color(0x1F77B4), new Color(0xD62728), new Color(0x2CA02C),
       new Color(0xFF7F0E), new Color(0x9467BD), new Color(0x8C564B), new Color(0x17BECF)};
+
+  /** The palette without the bounds' red and orange. */
+  static final Color[] REPEAT_COLORS = {PALETTE[0], PALETTE[2], PALETTE[4], PALETTE[5], PALETTE[6]};
 
   private Charts() {}
 
@@ -112,6 +116,72 @@ final class Charts {
     if (chosen != null && lr.length > 0) {
       bound(chart, "lower " + fmt(chosen.lower()), chosen.lower(), top, PALETTE[3]);
       bound(chart, "upper " + fmt(chosen.upper()), chosen.upper(), top, PALETTE[1]);
+    }
+    stage(chart, outputs, name);
+  }
+
+  /**
+   * The range-test chart of several repeats: each repeat's smoothed loss (the curve its suggestions read) thin, in a
+   * colour of its own, its held-out accuracy as small markers of the same colour on the right axis, and the chosen
+   * bounds (the medians) as vertical lines.
+   */
+  static void rangeTestRepeats(RangeTestRepeats repeats, Suggestion chosen, String title, Outputs outputs,
+      String name) throws IOException {
+    XYChart chart = chart(title, "learning rate (log scale)", "smoothed loss");
+    chart.getStyler().setXAxisLogarithmic(true);
+    double first = Double.NaN;
+    for (RangeTestResult r : repeats.repeats()) {
+      for (RangePoint p : r.points()) {
+        if (Double.isFinite(p.smoothedLoss())) {
+          first = Double.isNaN(first) ? p.smoothedLoss() : Math.max(first, p.smoothedLoss());
+          break;
+        }
+      }
+    }
+    double top = Double.isNaN(first) ? 1 : first * 1.6;
+    chart.getStyler().setYAxisMax(0, top);
+    chart.getStyler().setYAxisMin(0, 0.0);
+    boolean anyLine = false;
+    boolean anyAccuracy = false;
+    for (int i = 0; i < repeats.count(); i++) {
+      RangeTestResult r = repeats.repeats().get(i);
+      Color color = REPEAT_COLORS[i % REPEAT_COLORS.length];
+      List<double[]> curve = new ArrayList<>();
+      for (RangePoint p : r.points()) {
+        double read = r.suggesterLoss(p.index());
+        if (Double.isFinite(p.loss()) && Double.isFinite(read)) {
+          curve.add(new double[] {p.lr(), Math.min(read, top)});
+        }
+      }
+      if (!curve.isEmpty()) {
+        line(chart, "repeat " + (i + 1), curve.stream().mapToDouble(a -> a[0]).toArray(),
+            curve.stream().mapToDouble(a -> a[1]).toArray(), color, 0).setLineWidth(1f);
+        anyLine = true;
+      }
+      double[] accLr = r.points().stream().filter(RangePoint::hasAccuracy).mapToDouble(RangePoint::lr).toArray();
+      double[] acc = r.points().stream().filter(RangePoint::hasAccuracy).mapToDouble(RangePoint::accuracy).toArray();
+      if (acc.length > 0) {
+        XYSeries a = chart.addSeries("accuracy " + (i + 1), accLr, acc);
+        a.setYAxisGroup(1);
+        a.setLineColor(color);
+        a.setLineStyle(new BasicStroke(0.8f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {2f, 3f},
+            0f));
+        a.setMarkerColor(color);
+        a.setMarker(SeriesMarkers.CIRCLE);
+        a.setShowInLegend(false);
+        anyAccuracy = true;
+      }
+    }
+    if (anyAccuracy) {
+      chart.setYAxisGroupTitle(1, "held-out accuracy (dots)");
+      chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+      chart.getStyler().setYAxisMin(1, 0.0);
+      chart.getStyler().setYAxisMax(1, 1.0);
+      chart.getStyler().setMarkerSize(3);
+    }
+    if (chosen != null && anyLine) {
+      bound(chart, "lower " + fmt(chosen.lower()) + " (median)", chosen.lower(), top, PALETTE[3]);
+      bound(chart, "upper " + fmt(chosen.upper()) + " (median)", chosen.upper(), top, PALETTE[1]);
     }
     stage(chart, outputs, name);
   }

@@ -9,14 +9,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.clr4j.Checks;
 import org.clr4j.data.TrainTest;
 import org.clr4j.djl.Steps;
 import org.clr4j.reference.ReferenceRangeTest;
 import org.clr4j.reference.RunRecord;
+import org.clr4j.rangetest.RangePoint;
 import org.clr4j.rangetest.RangeTest;
+import org.clr4j.rangetest.RangeTestRepeats;
 import org.clr4j.rangetest.RangeTestResult;
+import org.clr4j.rangetest.RepeatedSuggestion;
+import org.clr4j.rangetest.Spread;
 import org.clr4j.rangetest.Suggestion;
 import org.clr4j.rangetest.SuggestionMethod;
 import org.clr4j.schedule.CyclicPolicy;
@@ -30,9 +35,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code clr4j find}: the learning-rate range test, its suggested bounds and the ready schedule spec. */
 @Command(name = "find", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
     description = {
-        "Runs the learning-rate range test: one short run that raises the learning rate step by step while "
+        "Runs the learning-rate range test: a short run that raises the learning rate step by step while "
             + "watching the loss and held-out accuracy, then suggests lower and upper bounds and prints a ready "
-            + "schedule spec. The model and data order are left exactly as they were.",
+            + "schedule spec. It runs --repeats times from the same initialization, each with a data order of its "
+            + "own, and takes the medians of their bounds. The model and data order are left exactly as they were.",
         "",
         "Writes range-test.csv, range-test.json (run record) and range-test.png to --out."},
     footer = {"", Clr4j.EXIT_CODES})
@@ -52,6 +58,13 @@ final class FindCommand implements Callable<Integer> {
       description = "Epochs the printed schedule is sized for. Default: ${DEFAULT-VALUE}.")
   int epochs;
 
+  @Option(names = "--repeats", paramLabel = "N", defaultValue = "" + DEFAULT_REPEATS,
+      description = "Range tests to run, each from the same initialization with a data order of its own; the "
+          + "bounds are the medians of theirs, printed with their spread (min..max, max/min). One test's upper "
+          + "bound can move severalfold with the data order alone. 1: one test, as before. Default: "
+          + "${DEFAULT-VALUE} (chosen by measurement, docs/RANGE_TEST.md).")
+  int repeats;
+
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "clr4j-find",
       description = "Output directory. Default: ${DEFAULT-VALUE}.")
   Path out;
@@ -68,6 +81,7 @@ final class FindCommand implements Callable<Integer> {
     common.validate();
     Checks.atLeast("--epochs", epochs, 1);
     PolicyChoice.check(policy);
+    checkRepeats(repeats);
     range.validate();
     RunDirectory.requireUsable("--out", out);
     TrainTest data = common.load();
@@ -79,7 +93,7 @@ final class FindCommand implements Callable<Integer> {
       PrintWriter o = spec.commandLine().getOut();
       o.println("data:  " + data.train());
       int batch = common.batchSize(data, o);
-      Found found = range.run(common, data, o);
+      Found found = range.run(common, data, o, repeats);
       long perEpoch = Steps.perEpoch(data.train().size(), batch);
       Schedule schedule;
       o.println();
@@ -98,6 +112,20 @@ final class FindCommand implements Callable<Integer> {
       o.flush();
     }
     return 0;
+  }
+
+  /** --repeats when not given: see docs/RANGE_TEST.md, "Repeats". */
+  static final int DEFAULT_REPEATS = 3;
+
+  /** Most repeats accepted. */
+  static final int MAX_REPEATS = 100;
+
+  static void checkRepeats(int repeats) {
+    Checks.atLeast("--repeats", repeats, 1);
+    if (repeats > MAX_REPEATS) {
+      throw new IllegalArgumentException("--repeats (" + repeats + ") must be <= " + MAX_REPEATS
+          + "; each repeat is a whole range test");
+    }
   }
 
   /** The range test's own options, shared by find, train --bounds auto and demo. */
@@ -177,9 +205,19 @@ final class FindCommand implements Callable<Integer> {
           .replaceAll("^steps\\b", "--range-steps").replaceAll("\\bminSteps\\b", "the range test's minimum steps");
     }
 
-    /** Runs the test with a progress bar and prints every method's suggestion, marking the chosen one. */
+    /** Runs one test with a progress bar and prints every method's suggestion, marking the chosen one. */
     Found run(DataModelOptions common, TrainTest data, PrintWriter o) {
+      return run(common, data, o, 1);
+    }
+
+    /**
+     * Runs {@code repeats} tests from the same initialization, each with a data order of its own, with a progress
+     * bar, and prints every method's suggestion (for several repeats: the medians and their spread), marking the
+     * chosen one. One repeat prints what a single test always printed.
+     */
+    Found run(DataModelOptions common, TrainTest data, PrintWriter o, int repeats) {
       validate();
+      checkRepeats(repeats);
       int n = data.train().size();
       // The hold-out and the batch are fitted to the data: on a small dataset (iris, 150 rows) the defaults would
       // leave fewer samples to train on than one batch.
@@ -198,21 +236,40 @@ final class FindCommand implements Callable<Integer> {
       }
       RangeTest test = test(every);
       long t0 = System.nanoTime();
-      RangeTestResult result;
-      try (Progress bar = new Progress("range test", test.steps(), "steps")) {
-        result = ReferenceRangeTest.run(common.referenceModel(), data.train(), batch, test,
-            common.optimizerConfig(), every > 0 ? held : 0, common.seed, common.device(),
-            (p, total) -> bar.stepTo(p.index() + 1, String.format(Locale.ROOT, "lr %.2e loss %.3f%s",
-                p.lr(), p.loss(), p.hasAccuracy() ? String.format(Locale.ROOT, " acc %.3f", p.accuracy()) : "")));
+      RangeTestRepeats results;
+      try (Progress bar = new Progress("range test", (long) test.steps() * repeats, "steps")) {
+        RangeTest.Listener listener = new RangeTest.Listener() {
+          private int repeat;
+
+          @Override
+          public void onRepeat(int r, int count) {
+            repeat = r;
+          }
+
+          @Override
+          public void onStep(RangePoint p, int steps) {
+            bar.stepTo((long) repeat * steps + p.index() + 1, (repeats > 1 ? "repeat " + (repeat + 1) + "/"
+                + repeats + " " : "") + String.format(Locale.ROOT, "lr %.2e loss %.3f%s", p.lr(), p.loss(),
+                p.hasAccuracy() ? String.format(Locale.ROOT, " acc %.3f", p.accuracy()) : ""));
+          }
+        };
+        results = ReferenceRangeTest.runRepeats(common.referenceModel(), data.train(), batch, test,
+            common.optimizerConfig(), every > 0 ? held : 0, common.seed, repeats, common.device(), listener);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
+      Suggestion chosen = repeats == 1 ? printOne(results.repeats().get(0), test, batch, seconds, o)
+          : printRepeats(results, test, batch, seconds, o);
+      return new Found(results, chosen, seconds, test, batch);
+    }
+
+    private Suggestion printOne(RangeTestResult result, RangeTest test, int batch, double seconds, PrintWriter o) {
       o.printf(Locale.ROOT, "range test: %d steps of %d samples, lr %s → %s, %.1f s, stopped: %s%n",
           result.points().size(), batch, Charts.fmt(test.lrAt(0)),
           Charts.fmt(result.points().get(result.points().size() - 1).lr()), seconds,
           result.stopReason().toString().toLowerCase(Locale.ROOT));
       o.println();
-      Suggestion chosen = choose(result, o);
-      SuggestionMethod chosenMethod = chosen.method();
+      SuggestionMethod chosenMethod = chooseMethod(result.suggestions().keySet(), result.failures(), o);
+      Suggestion chosen = result.suggestions().get(chosenMethod);
       o.printf("  %-11s %-10s %-10s %s%n", "method", "lower", "upper", "why");
       for (SuggestionMethod m : SuggestionMethod.values()) {
         Suggestion s = result.suggestions().get(m);
@@ -227,37 +284,100 @@ final class FindCommand implements Callable<Integer> {
       o.println();
       o.println("chosen (" + chosenMethod.cliName() + "): lower " + Charts.fmt(chosen.lower()) + ", upper "
           + Charts.fmt(chosen.upper()));
-      return new Found(result, chosen, seconds, test, batch);
+      return chosen;
     }
 
     /**
-     * The suggestion of --method. A method that cannot decide is a normal outcome of a range test (a noisy loss
-     * that never blows up below --end-lr): when --method was not given, the next method that could decide is taken
-     * and the reason printed; when it was given, the run fails with what happened and what to change.
+     * The report of several repeats: one line per repeat, then per method the median bounds, the range of each
+     * bound over the repeats, the upper bound's max/min, how many repeats decided and the reason of the repeat
+     * nearest the median.
      */
-    Suggestion choose(RangeTestResult result, PrintWriter o) {
-      SuggestionMethod wanted = method();
-      Suggestion s = result.suggestions().get(wanted);
-      if (s != null) {
-        return s;
+    private Suggestion printRepeats(RangeTestRepeats results, RangeTest test, int batch, double seconds,
+        PrintWriter o) {
+      int count = results.count();
+      o.printf(Locale.ROOT, "range test: %d repeats from the same initialization, each with a data order of its own; "
+          + "batches of %d samples, lr %s → %s, %.1f s%n", count, batch, Charts.fmt(test.lrAt(0)),
+          Charts.fmt(test.lrAt(test.steps() - 1)), seconds);
+      for (int i = 0; i < count; i++) {
+        RangeTestResult r = results.repeats().get(i);
+        o.printf(Locale.ROOT, "  repeat %d: %d steps to lr %s, stopped: %s%n", i + 1, r.points().size(),
+            Charts.fmt(r.points().get(r.points().size() - 1).lr()),
+            r.stopReason().toString().toLowerCase(Locale.ROOT));
       }
-      String why = explain(wanted, cliTerms(result.failures().get(wanted)));
+      o.println();
+      SuggestionMethod chosenMethod = chooseMethod(results.suggestions().keySet(), results.failures(), o);
+      RepeatedSuggestion chosen = results.suggestions().get(chosenMethod);
+      if (!chosen.failures().isEmpty()) {
+        o.println("note: the " + chosenMethod.cliName() + " method could not decide in " + repeatList(chosen
+            .failures().keySet()) + " of " + count + " (" + cliTerms(chosen.failures().values().iterator().next())
+            + "); its bounds are the medians of the other " + chosen.decided().size());
+        o.println();
+      }
+      String row = "%s %-11s %-10s %-10s %-19s %-19s %-8s %-8s %s%n";
+      o.printf(row, " ", "method", "lower", "upper", "lower min..max", "upper min..max", "max/min", "decided",
+          "why (the repeat nearest the median)");
+      for (SuggestionMethod m : SuggestionMethod.values()) {
+        RepeatedSuggestion s = results.suggestions().get(m);
+        String mark = m == chosenMethod ? "*" : " ";
+        if (s != null) {
+          int quoted = s.nearestMedian();
+          o.printf(row, mark, m.cliName(), Charts.fmt(s.lower()), Charts.fmt(s.upper()), range(s.lowerSpread()),
+              range(s.upperSpread()), String.format(Locale.ROOT, "%.2f", s.upperSpread().ratio()),
+              s.decided().size() + "/" + count, "repeat " + (quoted + 1) + ": " + s.decided().get(quoted).reason());
+        } else {
+          o.printf(row, mark, m.cliName(), "-", "-", "-", "-", "-", "0/" + count, cliTerms(results.failures()
+              .get(m)));
+        }
+      }
+      o.println();
+      o.println("chosen (" + chosenMethod.cliName() + ", the medians of " + chosen.decided().size() + " repeats): "
+          + "lower " + Charts.fmt(chosen.lower()) + ", upper " + Charts.fmt(chosen.upper()) + " (upper over the "
+          + "repeats " + range(chosen.upperSpread()) + ", max/min " + String.format(Locale.ROOT, "%.2f",
+              chosen.upperSpread().ratio()) + ")");
+      return chosen.toSuggestion();
+    }
+
+    private static String range(Spread s) {
+      return Charts.fmt(s.min()) + ".." + Charts.fmt(s.max());
+    }
+
+    /** "repeat 2", "repeats 1 and 3", "repeats 1, 2 and 4" (positions from 0, printed from 1). */
+    static String repeatList(java.util.Collection<Integer> positions) {
+      List<String> names = positions.stream().map(i -> Integer.toString(i + 1)).toList();
+      if (names.size() == 1) {
+        return "repeat " + names.get(0);
+      }
+      return "repeats " + String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size()
+          - 1);
+    }
+
+    /**
+     * The method of --method. A method that cannot decide is a normal outcome of a range test (a noisy loss that
+     * never blows up below --end-lr): when --method was not given, the next method that could decide is taken and
+     * the reason printed; when it was given, the run fails with what happened and what to change.
+     */
+    SuggestionMethod chooseMethod(Set<SuggestionMethod> decided, Map<SuggestionMethod, String> failures,
+        PrintWriter o) {
+      SuggestionMethod wanted = method();
+      if (decided.contains(wanted)) {
+        return wanted;
+      }
+      String why = explain(wanted, cliTerms(failures.get(wanted)));
       if (method == null) {
         for (SuggestionMethod m : FALLBACK) {
-          Suggestion other = result.suggestions().get(m);
-          if (other != null) {
+          if (decided.contains(m)) {
             o.println("note: the " + wanted.cliName() + " method cannot suggest bounds: " + why + "; using "
                 + m.cliName() + " instead (choose with --method)");
             o.println();
-            return other;
+            return m;
           }
         }
         throw new RunFailed("the range test suggests no bounds: " + why + "; no other method could decide either "
             + "(try other --start-lr/--end-lr or more --range-steps)");
       }
       throw new RunFailed("--method " + wanted.cliName() + " cannot suggest bounds from this range test: " + why
-          + (result.suggestions().isEmpty() ? "" : "; or choose another --method (" + result.suggestions().keySet()
-              .stream().map(SuggestionMethod::cliName).reduce((a, b) -> a + ", " + b).orElse("") + " could)"));
+          + (decided.isEmpty() ? "" : "; or choose another --method (" + decided.stream()
+              .map(SuggestionMethod::cliName).reduce((a, b) -> a + ", " + b).orElse("") + " could)"));
     }
 
     private String explain(SuggestionMethod m, String failure) {
@@ -279,9 +399,16 @@ final class FindCommand implements Callable<Integer> {
   /** Most range-test steps accepted. */
   static final int MAX_STEPS = 100_000;
 
-  /** A finished range test and the suggestion chosen from it. */
-  /** {@code batch}: the batch size the test trained with (--batch-size fitted to the data). */
-  record Found(RangeTestResult result, Suggestion chosenSuggestion, double seconds, RangeTest test, int batch) {
+  /**
+   * A finished range test (one or several repeats) and the suggestion chosen from it (for several repeats, the
+   * medians); {@code batch}: the batch size the test trained with (--batch-size fitted to the data).
+   */
+  record Found(RangeTestRepeats repeats, Suggestion chosenSuggestion, double seconds, RangeTest test, int batch) {
+    /** The first repeat's result: the only one unless find ran --repeats above 1. */
+    RangeTestResult result() {
+      return repeats.repeats().get(0);
+    }
+
     org.clr4j.rangetest.Bounds chosen() {
       return chosenSuggestion.bounds();
     }
@@ -297,26 +424,73 @@ final class FindCommand implements Callable<Integer> {
 
     void stage(Outputs outputs, DataModelOptions common, TrainTest data, Schedule schedule, String command)
         throws IOException {
-      String csv = result.toCsv();
+      boolean one = repeats.count() == 1;
+      RangeTestResult result = result();
+      String csv = one ? result.toCsv() : repeats.toCsv();
       outputs.stage("range-test.csv", os -> os.write(csv.getBytes(StandardCharsets.UTF_8)));
-      Charts.rangeTest(result, chosenSuggestion, "Range test: " + common.model + " on " + data.train().name()
-          + " (" + chosenSuggestion.method().cliName() + ")", outputs, "range-test.png");
+      String title = "Range test: " + common.model + " on " + data.train().name() + " ("
+          + chosenSuggestion.method().cliName() + (one ? "" : ", median of " + repeats.count() + " repeats") + ")";
+      if (one) {
+        Charts.rangeTest(result, chosenSuggestion, title, outputs, "range-test.png");
+      } else {
+        Charts.rangeTestRepeats(repeats, chosenSuggestion, title, outputs, "range-test.png");
+      }
       RunRecord record = RunRecord.of(command);
       record.put("range_test", test.toString());
       record.put("model", common.model).put("optimizer", common.optimizerConfig().toString())
           .put("batch_size", batch).put("seed", common.seed).put("threads", common.threads())
           .put("data", data.train().source()).put("data_name", data.train().name())
-          .put("train_samples", data.train().size()).put("seconds", seconds)
-          .put("stop_reason", result.stopReason().toString()).put("points", result.points().size());
+          .put("train_samples", data.train().size()).put("seconds", seconds);
       Map<String, Object> suggestions = new LinkedHashMap<>();
-      for (Map.Entry<SuggestionMethod, Suggestion> e : result.suggestions().entrySet()) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("lower", e.getValue().lower());
-        s.put("upper", e.getValue().upper());
-        s.put("reason", e.getValue().reason());
-        suggestions.put(e.getKey().cliName(), s);
+      if (one) {
+        record.put("stop_reason", result.stopReason().toString()).put("points", result.points().size());
+        for (Map.Entry<SuggestionMethod, Suggestion> e : result.suggestions().entrySet()) {
+          Map<String, Object> s = new LinkedHashMap<>();
+          s.put("lower", e.getValue().lower());
+          s.put("upper", e.getValue().upper());
+          s.put("reason", e.getValue().reason());
+          suggestions.put(e.getKey().cliName(), s);
+        }
+      } else {
+        List<String> stops = new ArrayList<>();
+        List<Integer> points = new ArrayList<>();
+        for (RangeTestResult r : repeats.repeats()) {
+          stops.add(r.stopReason().toString());
+          points.add(r.points().size());
+        }
+        record.put("repeats", repeats.count()).put("stop_reasons", stops)
+            .put("points", points.stream().mapToInt(Integer::intValue).sum()).put("repeat_points", points);
+        for (Map.Entry<SuggestionMethod, RepeatedSuggestion> e : repeats.suggestions().entrySet()) {
+          RepeatedSuggestion r = e.getValue();
+          Map<String, Object> s = new LinkedHashMap<>();
+          s.put("lower", r.lower());
+          s.put("upper", r.upper());
+          s.put("reason", r.reason());
+          s.put("lower_min", r.lowerSpread().min());
+          s.put("lower_max", r.lowerSpread().max());
+          s.put("upper_min", r.upperSpread().min());
+          s.put("upper_max", r.upperSpread().max());
+          s.put("upper_max_over_min", r.upperSpread().ratio());
+          s.put("decided", r.decided().size());
+          List<Object> lowers = new ArrayList<>();
+          List<Object> uppers = new ArrayList<>();
+          for (int i = 0; i < repeats.count(); i++) {
+            Suggestion ofRepeat = r.decided().get(i);
+            lowers.add(ofRepeat == null ? null : ofRepeat.lower());
+            uppers.add(ofRepeat == null ? null : ofRepeat.upper());
+          }
+          s.put("repeat_lowers", lowers);
+          s.put("repeat_uppers", uppers);
+          if (!r.failures().isEmpty()) {
+            Map<String, Object> failed = new LinkedHashMap<>();
+            r.failures().forEach((i, why) -> failed.put(Integer.toString(i + 1), why));
+            s.put("failed_repeats", failed);
+          }
+          suggestions.put(e.getKey().cliName(), s);
+        }
       }
-      for (Map.Entry<SuggestionMethod, String> e : result.failures().entrySet()) {
+      Map<SuggestionMethod, String> failures = one ? result.failures() : repeats.failures();
+      for (Map.Entry<SuggestionMethod, String> e : failures.entrySet()) {
         suggestions.put(e.getKey().cliName(), Map.of("failed", e.getValue()));
       }
       record.put("suggestions", suggestions).put("chosen_method", chosenSuggestion.method().cliName());

@@ -173,6 +173,7 @@ class HostileInputTest {
     bad.put("--start-lr", new String[] {"0", "-1", "NaN", "Infinity", "x", "20"});
     bad.put("--end-lr", new String[] {"0", "-1", "NaN", "Infinity", "1e-6"});
     bad.put("--method", new String[] {"magic", ""});
+    bad.put("--repeats", new String[] {"0", "-1", "101", "2147483647", "2147483648", "x", "", "2.5", "1e2"});
     bad.put("--data", new String[] {"nowhere", "", "csv:", "csv:/no/such.csv", "csv:{FIX}/a-dir.csv",
         "csv:{FIX}/binary.csv", "csv:{FIX}/nul.csv", "csv:{FIX}/empty.csv", "csv:{FIX}/header-only.csv",
         "csv:{FIX}/one-class.csv", "csv:{FIX}/ragged.csv", "csv:{FIX}/bad-number.csv", "csv:{FIX}/missing.csv",
@@ -236,6 +237,8 @@ class HostileInputTest {
         "triangular"), 0, ""));
     cases.add(new Case("find --validation 100000 on iris", with(base("find", irisData, ""), "--validation",
         "100000"), 0, ""));
+    cases.add(new Case("find --repeats 1 on iris", with(base("find", irisData, ""), "--repeats", "1"), 0, ""));
+    cases.add(new Case("find --repeats 2 on iris", with(base("find", irisData, ""), "--repeats", "2"), 0, ""));
     cases.add(new Case("find --end-lr 1e-3 (no blow-up)", with(base("find", irisData, ""), "--end-lr", "1e-3"), 0,
         ""));
     cases.add(new Case("find --method divergence --end-lr 1e-3", with(base("find", irisData, ""), "--end-lr",
@@ -267,7 +270,8 @@ class HostileInputTest {
   private static boolean applies(String command, String option) {
     Set<String> trainOnly = Set.of("--target-acc", "--bounds", "--schedule", "--eval-batch-size",
         "--checkpoint-dir");
-    return command.equals("train") || !trainOnly.contains(option);
+    Set<String> findOnly = Set.of("--repeats");
+    return command.equals("train") ? !findOnly.contains(option) : !trainOnly.contains(option);
   }
 
   private static List<String> with(List<String> args, String... more) {

@@ -4,10 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +101,75 @@ class TrainAndFindCommandTest {
     assertTrue(Files.exists(out.resolve("range-test.png")));
   }
 
+  @Test
+  void findWithRepeatsPrintsTheMediansAndTheirSpreadAndWritesEveryRepeat(@TempDir Path out) throws IOException {
+    ScheduleCommandTest.Result r = ScheduleCommandTest.run("find", "--data", data, "--model", "mlp", "--batch-size",
+        "16", "--range-steps", "40", "--eval-every", "4", "--validation", "40", "--repeats", "3",
+        "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    String text = r.out();
+    assertTrue(text.contains("range test: 3 repeats from the same initialization, each with a data order of its "
+        + "own"), text);
+    for (int i = 1; i <= 3; i++) {
+      assertTrue(text.contains("  repeat " + i + ": "), "repeat " + i + " in " + text);
+    }
+    assertTrue(text.contains("lower min..max      upper min..max      max/min  decided"), text);
+    assertTrue(text.matches("(?s).*\\* divergence .*3/3 +repeat \\d: loss blows up.*"), text);
+    assertTrue(text.matches("(?s).*\nchosen \\(divergence, the medians of 3 repeats\\): lower \\S+, upper \\S+ "
+        + "\\(upper over the repeats \\S+\\.\\.\\S+, max/min \\d+\\.\\d\\d\\)\n.*"), text);
+
+    // One CSV row per step per repeat, the repeat first.
+    List<String> csv = Files.readAllLines(out.resolve("range-test.csv"));
+    assertEquals("repeat,lr,loss,smoothed_loss,eval_loss,accuracy,suggester_loss", csv.get(0));
+    Map<String, Long> rows = csv.stream().skip(1).collect(Collectors.groupingBy(l -> l.substring(0,
+        l.indexOf(',')), Collectors.counting()));
+    assertEquals(Set.of("1", "2", "3"), rows.keySet());
+
+    // The record: every repeat's bounds, and the chosen upper bound their median.
+    JsonObject record = JsonParser.parseString(Files.readString(out.resolve("range-test.json"))).getAsJsonObject();
+    assertEquals(3, record.get("repeats").getAsInt());
+    assertEquals(csv.size() - 1, record.get("points").getAsInt());
+    JsonObject divergence = record.getAsJsonObject("suggestions").getAsJsonObject("divergence");
+    double[] uppers = new double[3];
+    for (int i = 0; i < 3; i++) {
+      uppers[i] = divergence.getAsJsonArray("repeat_uppers").get(i).getAsDouble();
+    }
+    java.util.Arrays.sort(uppers);
+    assertEquals(uppers[1], divergence.get("upper").getAsDouble());
+    assertEquals(uppers[0], divergence.get("upper_min").getAsDouble());
+    assertEquals(uppers[2] / uppers[0], divergence.get("upper_max_over_min").getAsDouble(), 1e-12);
+    assertTrue(Files.size(out.resolve("range-test.png")) > 1000);
+  }
+
+  @Test
+  void findWithOneRepeatIsTheSingleTestAndTheFirstOfSeveral(@TempDir Path out) throws IOException {
+    String[] common = {"find", "--data", data, "--model", "mlp", "--batch-size", "16", "--range-steps", "30",
+        "--eval-every", "5", "--validation", "40", "--seed", "5"};
+    ScheduleCommandTest.Result one = ScheduleCommandTest.run(with(common, "--repeats", "1", "--out",
+        out.resolve("one").toString()));
+    assertEquals(0, one.code(), one.err());
+    assertTrue(one.out().matches("(?s).*\nrange test: \\d+ steps of 16 samples, lr .*"), one.out());
+    assertTrue(!one.out().contains("repeat"), one.out());
+    assertTrue(one.out().matches("(?s).*\nchosen \\([a-z_0-9]+\\): lower \\S+, upper \\S+\n.*"), one.out());
+    List<String> single = Files.readAllLines(out.resolve("one").resolve("range-test.csv"));
+    assertEquals("lr,loss,smoothed_loss,eval_loss,accuracy,suggester_loss", single.get(0));
+    String json = Files.readString(out.resolve("one").resolve("range-test.json"));
+    assertTrue(json.contains("\"stop_reason\"") && !json.contains("\"repeats\""), json);
+
+    ScheduleCommandTest.Result two = ScheduleCommandTest.run(with(common, "--repeats", "2", "--out",
+        out.resolve("two").toString()));
+    assertEquals(0, two.code(), two.err());
+    List<String> first = Files.readAllLines(out.resolve("two").resolve("range-test.csv")).stream().skip(1)
+        .filter(l -> l.startsWith("1,")).map(l -> l.substring(2)).toList();
+    assertEquals(single.subList(1, single.size()), first, "repeat 1 is the single test, bit for bit");
+  }
+
+  private static String[] with(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"find", "train"})
   void everyCommandHasHelp(String command) {
@@ -108,7 +183,8 @@ class TrainAndFindCommandTest {
       "train --epochs 0", "train --bounds 1:x", "train --bounds 0.2:0.1", "train --policy foo",
       "train --model resnet", "train --optimizer rmsprop", "train --target-acc 91", "train --resume --no-checkpoint",
       "train --data nowhere", "train --schedule triangular(base=1)", "train --batch-size 0", "train --threads 0",
-      "find --method magic", "find --policy foo", "find --range-steps 1", "find --start-lr -1",
+      "find --method magic", "find --policy foo", "find --range-steps 1", "find --start-lr -1", "find --repeats 0",
+      "find --repeats 101", "find --repeats x",
       "train --momentum 1.5", "train --data csv:/no/such/file.csv"})
   void badInputIsOneLineAndExitCode2(String line) {
     ScheduleCommandTest.Result r = ScheduleCommandTest.run(line.split(" "));

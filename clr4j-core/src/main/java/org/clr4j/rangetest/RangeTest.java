@@ -2,6 +2,7 @@ package org.clr4j.rangetest;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.clr4j.Checks;
 
 /**
@@ -38,6 +39,12 @@ public final class RangeTest {
   public interface Listener {
     /** Called after every recorded step, the last one included; {@code steps} is the configured number. */
     void onStep(RangePoint point, int steps);
+
+    /**
+     * Called by {@link #runRepeats} before repeat {@code repeat} (from 0) of {@code repeats} begins; does nothing by
+     * default.
+     */
+    default void onRepeat(int repeat, int repeats) {}
   }
 
   private final double startLr;
@@ -134,6 +141,37 @@ public final class RangeTest {
       }
     }
     return new RangeTestResult(points, reason);
+  }
+
+  /**
+   * Runs the test {@code repeats} times, repeat {@code r} (from 0) through {@code probeOfRepeat.apply(r)}, and
+   * summarizes the results: every method's median bounds and their spread. Each probe must start from the same
+   * model (an engine adapter's probe restores it on close, so the next repeat starts where the first did) and
+   * differ only in what should not matter: the data order, dropout. Each probe is closed before the next is made;
+   * the first exception ends the run.
+   *
+   * @param listener may be null; told of each repeat ({@link Listener#onRepeat}) and each of its steps
+   */
+  public RangeTestRepeats runRepeats(int repeats, IntFunction<? extends Probe> probeOfRepeat, Listener listener) {
+    Checks.atLeast("repeats", repeats, 1);
+    Checks.notNull("probeOfRepeat", probeOfRepeat);
+    List<RangeTestResult> results = new ArrayList<>(repeats);
+    for (int r = 0; r < repeats; r++) {
+      if (listener != null) {
+        listener.onRepeat(r, repeats);
+      }
+      Probe probe = probeOfRepeat.apply(r);
+      if (probe == null) {
+        throw new IllegalArgumentException("probeOfRepeat returned null for repeat " + r);
+      }
+      results.add(run(probe, listener));
+    }
+    return RangeTestRepeats.of(results);
+  }
+
+  /** {@link #runRepeats(int, IntFunction, Listener)} without a listener. */
+  public RangeTestRepeats runRepeats(int repeats, IntFunction<? extends Probe> probeOfRepeat) {
+    return runRepeats(repeats, probeOfRepeat, null);
   }
 
   @Override

@@ -15,6 +15,7 @@ import org.clr4j.djl.train.CheckpointException;
 import org.clr4j.djl.train.TrainingLoop;
 import org.clr4j.djl.train.TrainingResult;
 import org.clr4j.rangetest.RangeTest;
+import org.clr4j.rangetest.RangeTestRepeats;
 import org.clr4j.rangetest.RangeTestResult;
 import org.clr4j.schedule.Schedule;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +96,43 @@ class ReferenceRunsTest {
     RangeTestResult r = ReferenceRangeTest.run(ReferenceModel.MLP, tiny, 128, test,
         OptimizerConfig.defaults(OptimizerKind.SGD), 1000, 3, null, null);
     assertTrue(r.points().size() >= 5, r.points().size() + " points");
+  }
+
+  @Test
+  void rangeTestRepeatsAreTheSingleTestThenOtherOrdersOfTheSameSamplesFromTheSameStart() {
+    Dataset tiny = data.train().head(300);
+    RangeTest test = RangeTest.builder().startLr(1e-4).endLr(10).steps(20).evalEvery(5).build();
+    OptimizerConfig sgd = OptimizerConfig.defaults(OptimizerKind.SGD);
+    RangeTestResult single = ReferenceRangeTest.run(ReferenceModel.MLP, tiny, 32, test, sgd, 50, 3, null, null);
+    RangeTestRepeats r = ReferenceRangeTest.runRepeats(ReferenceModel.MLP, tiny, 32, test, sgd, 50, 3, 3, null,
+        null);
+    assertEquals(3, r.count());
+    assertEquals(single.points(), r.repeats().get(0).points(), "repeat 1 is the single test, bit for bit");
+    // Another order: the first batch, so the first loss, differs (DjlRangeTestTest shows the same start).
+    for (int k = 1; k < 3; k++) {
+      assertTrue(r.repeats().get(0).points().get(0).loss() != r.repeats().get(k).points().get(0).loss(), "" + k);
+    }
+    assertEquals("repeats (0) must be >= 1", assertThrows(IllegalArgumentException.class,
+        () -> ReferenceRangeTest.runRepeats(ReferenceModel.MLP, tiny, 32, test, sgd, 50, 3, 0, null, null))
+        .getMessage());
+  }
+
+  @Test
+  void eachRepeatVisitsTheSameSamplesInAnOrderOfItsOwn() {
+    int[] samples = {9, 4, 7, 1, 0, 3, 8, 2};
+    assertArrayEquals(samples, ReferenceRangeTest.repeatOrder(samples, 5, 0));
+    int[] sorted = samples.clone();
+    java.util.Arrays.sort(sorted);
+    java.util.Set<String> orders = new java.util.HashSet<>();
+    for (int r = 0; r < 6; r++) {
+      int[] o = ReferenceRangeTest.repeatOrder(samples, 5, r);
+      assertArrayEquals(o, ReferenceRangeTest.repeatOrder(samples, 5, r), "a pure function of (seed, repeat)");
+      int[] s = o.clone();
+      java.util.Arrays.sort(s);
+      assertArrayEquals(sorted, s, "a permutation of the samples");
+      orders.add(java.util.Arrays.toString(o));
+    }
+    assertEquals(6, orders.size(), "every repeat its own order");
   }
 
   @Test

@@ -9,6 +9,8 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.training.loss.Loss;
 import java.util.Iterator;
 import java.util.Objects;
+import java.util.function.IntFunction;
+import org.clr4j.Checks;
 import org.clr4j.djl.Batches;
 import org.clr4j.djl.LossStep;
 import org.clr4j.djl.ParameterSnapshot;
@@ -16,6 +18,7 @@ import org.clr4j.djl.optim.OptimizerConfig;
 import org.clr4j.rangetest.Evaluation;
 import org.clr4j.rangetest.Probe;
 import org.clr4j.rangetest.RangeTest;
+import org.clr4j.rangetest.RangeTestRepeats;
 import org.clr4j.rangetest.RangeTestResult;
 import org.clr4j.schedule.Schedule;
 
@@ -41,6 +44,9 @@ import org.clr4j.schedule.Schedule;
  *   it runs out before the test ends, iteration starts again. A shuffling DJL dataset draws from DJL's global
  *   random generator: reseed it afterwards ({@code Engine.getInstance().setRandomSeed}) if your run must not see
  *   that.</li>
+ *   <li><b>Repeats.</b> {@link #runRepeats} runs the test a few times from the same starting model with different
+ *   data orders and reports every method's median bounds and their spread: one test's upper bound can move by a
+ *   factor of several with the data order alone (docs/RANGE_TEST.md, "Repeats").</li>
  *   <li><b>Custom steps.</b> {@link Builder#optStep} says how one step computes its loss (several inputs, a custom
  *   loss); the test runs backward and the update.</li>
  * </ul>
@@ -86,6 +92,36 @@ public final class DjlRangeTest {
     try (DjlProbe probe = new DjlProbe(train)) {
       return listener == null ? test.run(probe) : test.run(probe, listener);
     }
+  }
+
+  /**
+   * Runs the test {@code repeats} times on batches of {@code train} and returns every method's median bounds and
+   * their spread. Each repeat starts from the model as it was (restored bit for bit, batch-norm statistics
+   * included, with a fresh optimizer) and differs only in its data order and dropout: give a dataset that shuffles
+   * (its sampler draws a new order each repeat), or {@link #runRepeats(int, IntFunction)} with an order per
+   * repeat. A dataset that yields the same batches every time repeats the same test.
+   */
+  public RangeTestRepeats runRepeats(int repeats, Dataset train) {
+    Checks.notNull("train", train);
+    return runRepeats(repeats, r -> train);
+  }
+
+  /**
+   * Runs the test {@code repeats} times, repeat {@code r} (from 0) on batches of {@code trainOfRepeat.apply(r)}, e.g.
+   * the same samples in an order seeded by {@code r}; the model is restored bit for bit before each repeat and
+   * after the last, also when a repeat throws. The listener ({@link Builder#optListener}) hears every repeat
+   * ({@link RangeTest.Listener#onRepeat}) and its steps.
+   */
+  public RangeTestRepeats runRepeats(int repeats, IntFunction<? extends Dataset> trainOfRepeat) {
+    Checks.atLeast("repeats", repeats, 1);
+    Checks.notNull("trainOfRepeat", trainOfRepeat);
+    return test.runRepeats(repeats, r -> {
+      Dataset train = trainOfRepeat.apply(r);
+      if (train == null) {
+        throw new IllegalArgumentException("trainOfRepeat returned null for repeat " + r);
+      }
+      return new DjlProbe(train);
+    }, listener);
   }
 
   /** Configures a {@link DjlRangeTest}. */

@@ -2,6 +2,7 @@ package org.clr4j.djl.rangetest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +16,9 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.clr4j.djl.Batches;
 import org.clr4j.djl.LossStep;
@@ -24,8 +27,11 @@ import org.clr4j.djl.UserModels;
 import org.clr4j.djl.optim.OptimizerConfig;
 import org.clr4j.djl.optim.OptimizerKind;
 import org.clr4j.djl.optim.ScheduledOptimizer;
+import org.clr4j.rangetest.RangePoint;
 import org.clr4j.rangetest.RangeTest;
+import org.clr4j.rangetest.RangeTestRepeats;
 import org.clr4j.rangetest.RangeTestResult;
+import org.clr4j.rangetest.RepeatedSuggestion;
 import org.clr4j.rangetest.StopReason;
 import org.clr4j.rangetest.SuggestionMethod;
 import org.clr4j.schedule.Schedule;
@@ -166,6 +172,99 @@ class DjlRangeTestTest {
       assertTrue(lower >= 1e-4 && upper <= 10 && lower <= upper, r.suggestion().toString());
       assertTrue(r.suggestions().containsKey(SuggestionMethod.ACCURACY) || r.failures().containsKey(
           SuggestionMethod.ACCURACY));
+    }
+  }
+
+  /** The first 1,000 training samples in reverse order: the same data, another order. */
+  private static ArrayDataset reversed(NDManager manager) {
+    org.clr4j.data.Dataset train = UserModels.data().train();
+    int n = train.size();
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = n - 1 - i;
+    }
+    float[] x = new float[n * train.featureCount()];
+    int[] y = new int[n];
+    train.gather(order, 0, n, x, y);
+    return UserModels.dataset(manager, new org.clr4j.data.Dataset("reversed", "test", x, y, train.sampleShape(),
+        train.numClasses()), 32);
+  }
+
+  @Test
+  void repeatsStartFromTheSameModelAndLeaveItAndTheUsersOptimizerAsTheyWere() throws Exception {
+    float[] without;
+    try (UserTraining u = new UserTraining()) {
+      u.steps(3);
+      without = u.steps(5);
+    }
+    try (UserTraining u = new UserTraining()) {
+      u.steps(3);
+      byte[] stateBefore = u.optimizerState();
+      ArrayDataset other = reversed(u.arrays);
+      List<String> events = new ArrayList<>();
+      RangeTest.Listener listener = new RangeTest.Listener() {
+        @Override
+        public void onStep(RangePoint point, int steps) {
+          events.add("step");
+        }
+
+        @Override
+        public void onRepeat(int repeat, int repeats) {
+          events.add("repeat " + repeat + "/" + repeats);
+        }
+      };
+      try (ParameterSnapshot before = ParameterSnapshot.of(u.model)) {
+        RangeTestRepeats r = DjlRangeTest.builder(u.trainer).optRangeTest(NO_EVAL).optListener(listener).build()
+            .runRepeats(3, repeat -> repeat == 1 ? other : u.train);
+        assertEquals(3, r.count());
+        // Repeats 1 and 3 see the same batches: from the same start, with a fresh optimizer, the same points bit for
+        // bit. Repeat 2 sees another order.
+        assertEquals(r.repeats().get(0).points(), r.repeats().get(2).points());
+        assertNotEquals(r.repeats().get(0).points().get(0).loss(), r.repeats().get(1).points().get(0).loss());
+        assertEquals("repeat 0/3", events.get(0));
+        assertEquals(3 + r.repeats().stream().mapToInt(x -> x.points().size()).sum(), events.size());
+        assertTrue(events.contains("repeat 2/3"), events.toString());
+        RepeatedSuggestion s = r.suggestions().values().iterator().next();
+        assertTrue(s.lower() <= s.upper(), s.toString());
+        try (ParameterSnapshot after = ParameterSnapshot.of(u.model)) {
+          assertTrue(before.bitwiseEquals(after), "parameters (batch-norm statistics included) changed");
+        }
+      }
+      assertArrayEquals(stateBefore, u.optimizerState(), "the user's optimizer state changed");
+      assertArrayEquals(without, u.steps(5), "training after the repeats must be bit for bit what it was without");
+    }
+  }
+
+  @Test
+  void aRepeatThatThrowsStillLeavesTheModelAsItWas() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    LossStep failing = (trainer, data, labels) -> {
+      if (calls.incrementAndGet() == NO_EVAL.steps() + 4) {
+        throw new IllegalStateException("step failed on purpose");
+      }
+      return LossStep.DEFAULT.loss(trainer, data, labels);
+    };
+    RangeTest full = RangeTest.builder().startLr(1e-4).endLr(1e-2).steps(30).build();
+    try (UserTraining u = new UserTraining(); ParameterSnapshot before = ParameterSnapshot.of(u.model)) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> DjlRangeTest.builder(u.trainer)
+          .optStep(failing).optRangeTest(full).build().runRepeats(3, u.train));
+      assertEquals("step failed on purpose", e.getMessage());
+      try (ParameterSnapshot after = ParameterSnapshot.of(u.model)) {
+        assertTrue(before.bitwiseEquals(after));
+      }
+    }
+  }
+
+  @Test
+  void repeatsRefuseBadArgumentsNamingThem() throws Exception {
+    try (UserTraining u = new UserTraining()) {
+      DjlRangeTest t = DjlRangeTest.builder(u.trainer).optRangeTest(NO_EVAL).build();
+      assertEquals("repeats (0) must be >= 1", assertThrows(IllegalArgumentException.class,
+          () -> t.runRepeats(0, u.train)).getMessage());
+      assertEquals("train must not be null", assertThrows(IllegalArgumentException.class,
+          () -> t.runRepeats(2, (ArrayDataset) null)).getMessage());
+      assertEquals("trainOfRepeat returned null for repeat 0", assertThrows(IllegalArgumentException.class,
+          () -> t.runRepeats(2, r -> null)).getMessage());
     }
   }
 
