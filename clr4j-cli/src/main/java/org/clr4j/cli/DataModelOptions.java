@@ -9,6 +9,7 @@ import org.clr4j.data.TrainTest;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import org.clr4j.djl.optim.OptimizerConfig;
+import org.clr4j.djl.optim.UpdatePath;
 import org.clr4j.djl.optim.OptimizerKind;
 import org.clr4j.reference.ReferenceModel;
 import picocli.CommandLine.Option;
@@ -46,6 +47,12 @@ final class DataModelOptions {
   @Option(names = "--clip", paramLabel = "C", defaultValue = "0",
       description = "Clip each gradient element to [-C, C]; 0 for none. Default: ${DEFAULT-VALUE}.")
   double clip;
+
+  @Option(names = "--update", paramLabel = "PATH", defaultValue = "fused",
+      description = "How sgd computes its update: fused (one engine call per parameter) or reference (PyTorch's"
+          + " operations one by one: the same bits as clr4j before the fused path; nesterov always runs it)."
+          + " The two differ by float rounding. Default: ${DEFAULT-VALUE}.")
+  String update;
 
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Default: ${DEFAULT-VALUE}.")
   int batchSize;
@@ -94,10 +101,21 @@ final class DataModelOptions {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--optimizer (" + optimizer + ") must be one of " + OptimizerKind.names());
     }
+    UpdatePath path;
+    switch (update == null ? "fused" : update) {
+      case "fused":
+        path = UpdatePath.FUSED;
+        break;
+      case "reference":
+        path = UpdatePath.REFERENCE;
+        break;
+      default:
+        throw new IllegalArgumentException("--update (" + update + ") must be fused or reference");
+    }
     OptimizerConfig d = OptimizerConfig.defaults(kind);
     try {
       return new OptimizerConfig(kind, momentum == null ? d.momentum() : momentum,
-          weightDecay == null ? d.weightDecay() : weightDecay, clip);
+          weightDecay == null ? d.weightDecay() : weightDecay, clip, path);
     } catch (IllegalArgumentException e) {
       // The library names its parameters; the user knows the options.
       throw new IllegalArgumentException(e.getMessage().replaceFirst("^momentum\\b", "--momentum")

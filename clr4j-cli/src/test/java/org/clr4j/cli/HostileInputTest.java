@@ -164,6 +164,7 @@ class HostileInputTest {
     bad.put("--target-acc", new String[] {"0", "1.5", "-1", "91", "NaN", "x"});
     bad.put("--model", new String[] {"resnet", "", "MLP", "mlp "});
     bad.put("--optimizer", new String[] {"rmsprop", "", "SGD"});
+    bad.put("--update", new String[] {"", "FUSED", "fast", "reference "});
     bad.put("--policy", new String[] {"foo", "", "ONECYCLE"});
     bad.put("--bounds", new String[] {"1:x", "0.2:0.1", "1", ":", "", "-1:1", "0:1", "NaN:1", "1:Infinity", "a:b:c"});
     bad.put("--schedule", new String[] {"", "triangular(base=1)", "constant(lr=-1)", "onecycle(max=0.1, total=1)"});
@@ -237,6 +238,8 @@ class HostileInputTest {
         "triangular"), 0, ""));
     cases.add(new Case("find --validation 100000 on iris", with(base("find", irisData, ""), "--validation",
         "100000"), 0, ""));
+    cases.add(new Case("train --update reference on iris", with(base("train", irisData, ""), "--update",
+        "reference"), 0, ""));
     cases.add(new Case("find --repeats 1 on iris", with(base("find", irisData, ""), "--repeats", "1"), 0, ""));
     cases.add(new Case("find --repeats 2 on iris", with(base("find", irisData, ""), "--repeats", "2"), 0, ""));
     cases.add(new Case("find --end-lr 1e-3 (no blow-up)", with(base("find", irisData, ""), "--end-lr", "1e-3"), 0,

@@ -11,6 +11,7 @@ import org.clr4j.data.FashionMnist;
 import org.clr4j.data.TrainTest;
 import org.clr4j.djl.optim.OptimizerConfig;
 import org.clr4j.djl.optim.OptimizerKind;
+import org.clr4j.djl.optim.UpdatePath;
 import org.clr4j.djl.train.CheckpointException;
 import org.clr4j.djl.train.TrainingLoop;
 import org.clr4j.djl.train.TrainingResult;
@@ -32,9 +33,13 @@ class ReferenceRunsTest {
     data = new TrainTest(small.train().head(640), small.test().head(200));
   }
 
+  /** The defaults' SGD on the reference update path, the one the goldens were dumped with. */
+  private static final OptimizerConfig REFERENCE_SGD =
+      OptimizerConfig.defaults(OptimizerKind.SGD).withUpdatePath(UpdatePath.REFERENCE);
+
   private static ReferenceRun run(Path checkpoints) {
     return new ReferenceRun(ReferenceModel.MLP, 64, 2, Schedule.parse("onecycle(max=0.05, total=20)"),
-        OptimizerConfig.defaults(OptimizerKind.SGD), 7, Double.NaN, 100, checkpoints);
+        REFERENCE_SGD, 7, Double.NaN, 100, checkpoints);
   }
 
 
@@ -68,7 +73,7 @@ class ReferenceRunsTest {
         GOLDEN_TOLERANCE * GoldenLosses.MLP_SEED7_TEST_LOSS);
 
     ReferenceRun cnnRun = new ReferenceRun(ReferenceModel.CNN, 64, 1, Schedule.parse("onecycle(max=0.05, total=10)"),
-        OptimizerConfig.defaults(OptimizerKind.SGD), 7, Double.NaN, 100, null);
+        REFERENCE_SGD, 7, Double.NaN, 100, null);
     TrainingResult cnn = new ReferenceTraining(cnnRun, data, null, null).run(TrainingLoop.Resume.NO);
     assertCloseToGolden(GoldenLosses.CNN_SEED7, cnn.steps().losses());
     assertEquals(GoldenLosses.CNN_SEED7_ACCURACY, cnn.finalAccuracy(), 0.0);

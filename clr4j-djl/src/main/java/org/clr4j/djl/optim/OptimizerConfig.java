@@ -37,8 +37,8 @@ public record OptimizerConfig(OptimizerKind kind, double momentum, double weight
   }
 
   /**
-   * The defaults of the reference runs: SGD with momentum 0.9 and weight decay 5e-4 (as the 1cycle papers); Adam
-   * and AdamW with beta1 0.9 and PyTorch's default weight decay (0 and 0.01).
+   * The defaults of the reference runs: SGD with momentum 0.9 and weight decay 5e-4 (as the 1cycle papers), on the
+   * fused update path; Adam and AdamW with beta1 0.9 and PyTorch's default weight decay (0 and 0.01).
    */
   public static OptimizerConfig defaults(OptimizerKind kind) {
     switch (kind) {
@@ -47,13 +47,13 @@ public record OptimizerConfig(OptimizerKind kind, double momentum, double weight
       case ADAMW:
         return new OptimizerConfig(kind, 0.9, 0.01, 0);
       default:
-        return new OptimizerConfig(kind, 0.9, 5e-4, 0);
+        return new OptimizerConfig(kind, 0.9, 5e-4, 0, UpdatePath.FUSED);
     }
   }
 
-  /** PyTorch-style SGD with momentum {@code momentum} and no weight decay or clipping. */
+  /** PyTorch-style SGD with momentum {@code momentum} and no weight decay or clipping, on the fused update path. */
   public static OptimizerConfig sgd(double momentum) {
-    return new OptimizerConfig(OptimizerKind.SGD, momentum, 0, 0);
+    return new OptimizerConfig(OptimizerKind.SGD, momentum, 0, 0, UpdatePath.FUSED);
   }
 
   /** The optimizer following {@code schedule}, starting at schedule step {@code stepOffset}. */
