@@ -11,13 +11,14 @@
 #                             EasyTrain.trainBatch and built-in SGD at a fixed rate: what a user gets without clr4j
 #   pytorch T thread(s)       train_pytorch.py (Debian's PyTorch 1.13) with T intra-op threads (T = 1 and the
 #                             cores), OpenBLAS kept to the calling thread; for cnn also with channels-last memory
-#   ... OMP active            the same with OMP_WAIT_POLICY=ACTIVE (OpenMP threads spin between parallel regions
-#                             instead of sleeping), for clr4j and each PyTorch variant: it pays on a quiet machine
-#                             and costs badly on a busy one, so it is nobody's default, but it is a setting a user
-#                             can make, so the fastest PyTorch is taken over it too
+#   ... OMP active            with OMP=active in the environment only: the same with OMP_WAIT_POLICY=ACTIVE
+#                             (OpenMP threads spin between parallel regions instead of sleeping), for clr4j and
+#                             each PyTorch variant; it can pay on an idle machine and costs many times over on a
+#                             busy one (docs/BENCHMARKS.md), so it is nobody's default
 # "Fastest PyTorch" is the PyTorch variant with the highest median.
 #
-# usage: vs-pytorch.sh mlp|cnn [ROUNDS] [OUT]   (needs /usr/bin/python3 with torch: apt-get install python3-torch)
+# usage: [OMP=active] vs-pytorch.sh mlp|cnn [ROUNDS] [OUT]
+#        (needs /usr/bin/python3 with torch: apt-get install python3-torch)
 set -euo pipefail
 model=${1:?usage: vs-pytorch.sh mlp|cnn [ROUNDS] [OUT]}
 rounds=${2:-3}
@@ -36,10 +37,15 @@ mkdir -p "$out"
 "$root/clr4j" --version > /dev/null   # build first
 (cd "$root" && ./mvnw -q -B -ntp -pl clr4j-bench -am install -Dmaven.test.skip=true) >&2
 
-variants=("clr4j" "clr4j, OMP active" "plain DJL")
+omp=(); [ "${OMP:-}" = active ] && omp=("OMP active")
+variants=("clr4j" "plain DJL")
 pytorch=("pytorch $cores threads" "pytorch 1 thread")
 [ "$model" = cnn ] && pytorch+=("pytorch $cores threads channels-last" "pytorch 1 thread channels-last")
-for v in "${pytorch[@]}"; do variants+=("$v" "$v, OMP active"); done
+variants+=("${pytorch[@]}")
+if [ ${#omp[@]} -gt 0 ]; then
+  variants+=("clr4j, OMP active")
+  for v in "${pytorch[@]}"; do variants+=("$v, OMP active"); done
+fi
 
 run() {  # variant -> samples/s
   local envs=() extra=()
@@ -73,9 +79,8 @@ for v in "${pytorch[@]}"; do
     if [ -n "$m" ] && { [ -z "$best" ] || [ "$m" -gt "$best" ]; }; then best=$m; best_v=$w; fi
   done
 done
-c=$(median_of "clr4j"); ca=$(median_of "clr4j, OMP active"); d=$(median_of "plain DJL")
+c=$(median_of "clr4j"); d=$(median_of "plain DJL")
 echo
 echo "fastest PyTorch: $best_v ($best samples/s)"
-awk -v c="$c" -v ca="$ca" -v b="$best" -v d="$d" 'BEGIN {
-  printf "clr4j / fastest PyTorch: %.2fx (OMP active: %.2fx)\n", c / b, ca / b
-  printf "clr4j / plain DJL: %.2fx\n", c / d }'
+awk -v c="$c" -v b="$best" -v d="$d" 'BEGIN {
+  printf "clr4j / fastest PyTorch: %.2fx\nclr4j / plain DJL: %.2fx\n", c / b, c / d }'
