@@ -44,6 +44,8 @@ for r in $(seq "$rounds"); do
     py_phases $v
   done
 done | tee "$out/phases.txt"
+echo
+"$py" "$root/clr4j-bench/python/phase_table.py" "$out/phases.txt"
 
 java_phases clr4j "$out/ops-clr4j" > /dev/null
 java_phases clr4j-reference "$out/ops-clr4j-reference" > /dev/null
