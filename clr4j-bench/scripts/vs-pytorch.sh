@@ -71,7 +71,7 @@ run() {  # variant -> samples/s
 }
 
 alternate_rounds "$rounds" "$model variant" | tee "$out/table.md"
-median_of() { grep -F "| $1 |" "$out/table.md" | head -1 | awk -F'|' '{gsub(/ /, "", $4); print $4}'; }
+median_of() { grep -F "| $1 |" "$out/table.md" | head -1 | awk -F'|' '{gsub(/ /, "", $4); print $4}' || true; }
 best=""; best_v=""
 for v in "${pytorch[@]}"; do
   for w in "$v" "$v, OMP active"; do

@@ -42,15 +42,16 @@ import org.clr4j.schedule.Schedule;
  * {@code djl} (a plain DJL loop with DJL's built-in SGD at a fixed rate, momentum 0.9, weight decay 5e-4, its
  * update through {@code trainer.step()}: the same libtorch without clr4j). Each step is timed phase by phase after
  * 40 warm-up steps; with TRACE_DIR, one more step runs under libtorch's profiler, one trace per phase
- * ({@code PHASE.json}), which step_phases.py counts.
+ * ({@code PHASE.json}), which count_ops.py counts. {@code -DupdateThreads=N} runs the update phase on N libtorch
+ * threads (the others on the cores'), an experiment docs/BENCHMARKS.md reports.
  */
 public final class StepPhases {
   static final String[] PHASES = {"batch", "forward", "loss", "backward", "update", "free"};
 
-  private StepPhases() {}
-  private static Optimizer OPT;
   private static final int UPDATE_THREADS = Integer.getInteger("updateThreads", 0);
   private static final int THREADS = Runtime.getRuntime().availableProcessors();
+
+  private StepPhases() {}
 
   public static void main(String[] args) throws IOException {
     if (args.length < 4) {
@@ -76,7 +77,7 @@ public final class StepPhases {
     } else {
       throw new IllegalArgumentException("variant (" + variant + ") must be clr4j, clr4j-reference or djl");
     }
-    OPT = optimizer;
+    Optimizer direct = clr4j ? optimizer : null; // clr4j's update (Batches.update) or DJL's trainer.step()
     int[] order = new EpochOrder(train.size(), StepProbe.SEED).order(0);
     int batches = train.size() / batchSize;
     try (Model model = ReferenceModel.fromName(modelName).initializedModel(train, batchSize, StepProbe.SEED, null);
@@ -88,7 +89,7 @@ public final class StepPhases {
         if (i == StepProbe.WARM_UP) {
           java.util.Arrays.fill(nanos, 0);
         }
-        step(trainer, data, order, (i % batches) * batchSize, batchSize, clr4j, nanos, null);
+        step(trainer, data, order, (i % batches) * batchSize, batchSize, direct, nanos, null);
       }
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s %s:", modelName, variant));
       long total = 0;
@@ -100,13 +101,13 @@ public final class StepPhases {
       System.out.println(line);
       if (traces != null) {
         Files.createDirectories(traces);
-        step(trainer, data, order, 0, batchSize, clr4j, new long[PHASES.length], traces);
+        step(trainer, data, order, 0, batchSize, direct, new long[PHASES.length], traces);
       }
     }
   }
 
   /** One training step, each phase's time added to {@code nanos}; with {@code traces}, each phase profiled. */
-  private static void step(Trainer trainer, ArrayDataset data, int[] order, int from, int count, boolean clr4j,
+  private static void step(Trainer trainer, ArrayDataset data, int[] order, int from, int count, Optimizer direct,
       long[] nanos, Path traces) {
     long[] indices = new long[count];
     for (int i = 0; i < count; i++) {
@@ -133,7 +134,7 @@ public final class StepPhases {
     if (UPDATE_THREADS > 0) {
       JniUtils.setNumThreads(UPDATE_THREADS);
     }
-    Batches.update(trainer, clr4j ? OPT : null);
+    Batches.update(trainer, direct);
     if (UPDATE_THREADS > 0) {
       JniUtils.setNumThreads(THREADS);
     }
