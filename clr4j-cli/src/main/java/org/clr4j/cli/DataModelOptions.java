@@ -33,7 +33,9 @@ final class DataModelOptions {
   String model;
 
   @Option(names = "--optimizer", paramLabel = "KIND", defaultValue = "sgd",
-      description = "sgd, nesterov, adam or adamw. Default: ${DEFAULT-VALUE} (momentum 0.9, weight decay 5e-4).")
+      description = "sgd, nesterov, adam, adamw, sf-sgd or sf-adamw (Schedule-Free: give a schedule without momentum,"
+          + " e.g. warmup(steps=500, then=constant(lr=0.5)); evaluated at its average). Default: ${DEFAULT-VALUE}"
+          + " (momentum 0.9, weight decay 5e-4).")
   String optimizer;
 
   @Option(names = "--momentum", paramLabel = "M",

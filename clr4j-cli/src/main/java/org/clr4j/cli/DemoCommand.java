@@ -129,6 +129,11 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     long start = System.nanoTime();
     common.validate();
+    if (common.optimizerConfig().kind().scheduleFree()) {
+      throw new IllegalArgumentException("--optimizer (" + common.optimizer + ") is Schedule-Free, which takes no"
+          + " cycled momentum: the demo's CLR and 1cycle runs need it; use train --optimizer " + common.optimizer
+          + " --schedule 'warmup(steps=500, then=constant(lr=0.5))'");
+    }
     Checks.atLeast("--epochs", epochs, 1);
     Double explicitLr = parseFixedLr(fixedLr);
     if (trainSamples != null) {

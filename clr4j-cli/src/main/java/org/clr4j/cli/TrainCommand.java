@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import org.clr4j.Checks;
 import org.clr4j.data.TrainTest;
 import org.clr4j.djl.Steps;
+import org.clr4j.djl.optim.OptimizerKind;
 import org.clr4j.djl.train.EpochResult;
 import org.clr4j.djl.train.TrainingConfig;
 import org.clr4j.djl.train.TrainingLoop;
@@ -124,6 +125,13 @@ final class TrainCommand implements Callable<Integer> {
     FindCommand.PolicyChoice.check(policy);
     range.validate();
     Schedule explicit = schedule == null ? null : Schedule.parse(schedule);
+    OptimizerKind kind = common.optimizerConfig().kind();
+    if (kind.scheduleFree() && (explicit == null || explicit.hasMomentum())) {
+      // Checked before any work: Schedule-Free fixes its interpolation weight, so no policy's cycled momentum fits.
+      throw new IllegalArgumentException("--optimizer " + kind.specName() + " needs --schedule without cycled"
+          + " momentum, e.g. 'warmup(steps=500, then=constant(lr=0.5))'"
+          + (explicit == null ? "" : " (" + schedule + " cycles momentum)"));
+    }
     // Parsed before the data is loaded, so a malformed value fails fast.
     Bounds given = !"auto".equals(bounds) ? parseBounds(bounds) : null;
     if (resume && !Files.exists(ckpt.resolve(CHECKPOINT))) {

@@ -238,6 +238,12 @@ class HostileInputTest {
         "triangular"), 0, ""));
     cases.add(new Case("find --validation 100000 on iris", with(base("find", irisData, ""), "--validation",
         "100000"), 0, ""));
+    cases.add(new Case("train --optimizer sf-sgd on iris", with(base("train", irisData, ""), "--optimizer",
+        "sf-sgd"), 0, ""));
+    cases.add(new Case("train --optimizer sf-adamw with a momentum schedule", with(base("train", irisData,
+        "--schedule"), "--optimizer", "sf-adamw", "--schedule", "onecycle(max=0.1, total=100)"), 2, "--optimizer"));
+    cases.add(new Case("train --optimizer sf-sgd with --policy", with(base("train", irisData, "--schedule"),
+        "--optimizer", "sf-sgd"), 2, "--optimizer"));
     cases.add(new Case("train --update reference on iris", with(base("train", irisData, ""), "--update",
         "reference"), 0, ""));
     cases.add(new Case("find --repeats 1 on iris", with(base("find", irisData, ""), "--repeats", "1"), 0, ""));

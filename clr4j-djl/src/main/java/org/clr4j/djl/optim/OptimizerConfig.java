@@ -38,14 +38,18 @@ public record OptimizerConfig(OptimizerKind kind, double momentum, double weight
 
   /**
    * The defaults of the reference runs: SGD with momentum 0.9 and weight decay 5e-4 (as the 1cycle papers), on the
-   * fused update path; Adam and AdamW with beta1 0.9 and PyTorch's default weight decay (0 and 0.01).
+   * fused update path; Adam and AdamW with beta1 0.9 and PyTorch's default weight decay (0 and 0.01); Schedule-Free
+   * SGD with interpolation 0.9 and weight decay 5e-4, Schedule-Free AdamW with beta1 0.9 and weight decay 0.01.
    */
   public static OptimizerConfig defaults(OptimizerKind kind) {
     switch (kind) {
       case ADAM:
         return new OptimizerConfig(kind, 0.9, 0, 0);
       case ADAMW:
+      case SF_ADAMW:
         return new OptimizerConfig(kind, 0.9, 0.01, 0);
+      case SF_SGD:
+        return new OptimizerConfig(kind, 0.9, 5e-4, 0);
       default:
         return new OptimizerConfig(kind, 0.9, 5e-4, 0, UpdatePath.FUSED);
     }
@@ -65,6 +69,12 @@ public record OptimizerConfig(OptimizerKind kind, double momentum, double weight
             .optWeightDecays((float) weightDecay).optClipGrad(clip).build();
       case ADAMW:
         return ScheduledAdamW.builder().schedule(schedule).optStepOffset(stepOffset).beta1(momentum)
+            .optWeightDecays((float) weightDecay).optClipGrad(clip).build();
+      case SF_SGD:
+        return ScheduleFreeSgd.builder().schedule(schedule).optStepOffset(stepOffset).momentum(momentum)
+            .optWeightDecays((float) weightDecay).optClipGrad(clip).build();
+      case SF_ADAMW:
+        return ScheduleFreeAdamW.builder().schedule(schedule).optStepOffset(stepOffset).beta1(momentum)
             .optWeightDecays((float) weightDecay).optClipGrad(clip).build();
       default:
         return ScheduledSgd.builder().schedule(schedule).optStepOffset(stepOffset).momentum(momentum)

@@ -13,11 +13,20 @@ public enum OptimizerKind {
   /** {@link ScheduledAdam}. */
   ADAM,
   /** {@link ScheduledAdamW}: Adam with decoupled weight decay. */
-  ADAMW;
+  ADAMW,
+  /** {@link ScheduleFreeSgd}: Schedule-Free SGD (Defazio et al. 2024); evaluate at x (the loop does). */
+  SF_SGD,
+  /** {@link ScheduleFreeAdamW}: Schedule-Free AdamW; evaluate at x (the loop does). */
+  SF_ADAMW;
 
-  /** The lower-case name used in specs and on the command line, e.g. {@code adamw}. */
+  /** The lower-case name used in specs and on the command line, e.g. {@code adamw}, {@code sf-sgd}. */
   public String specName() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** Whether this is a Schedule-Free optimizer, whose weights must be switched to x for evaluation. */
+  public boolean scheduleFree() {
+    return this == SF_SGD || this == SF_ADAMW;
   }
 
   /** The kind named {@code name}, e.g. {@code sgd} (as written by {@link #specName()}). */

@@ -4,6 +4,8 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
@@ -11,6 +13,7 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.training.loss.Loss;
+import ai.djl.util.Pair;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,6 +28,7 @@ import java.util.Objects;
 import org.clr4j.Checks;
 import org.clr4j.djl.Batches;
 import org.clr4j.djl.LossStep;
+import org.clr4j.djl.optim.ScheduleFreeOptimizer;
 import org.clr4j.djl.optim.ScheduledOptimizer;
 import org.clr4j.sampling.EpochOrder;
 import org.clr4j.schedule.Schedule;
@@ -210,7 +214,8 @@ public final class TrainingLoop {
                 + " (lr " + lr + "); lower the maximum learning rate", stepNo - 1, lr);
           }
           if (inEpoch == stepsPerEpoch - 1) {
-            EpochResult result = evaluate(trainer, test, epoch, stepNo, log, stepsPerEpoch);
+            EpochResult result = evaluateAtX(optimizer, trainer, test, epoch, stepNo, log, stepsPerEpoch,
+                () -> batches(trainer, train, orders.order(epoch), 0, batch));
             epochs.add(result);
             listener.onEpoch(result);
             if (!Double.isFinite(result.testLoss())) {
@@ -310,6 +315,45 @@ public final class TrainingLoop {
       throw new IllegalStateException("the training dataset yielded fewer batches than its size implies");
     }
     return batches.next();
+  }
+
+  /** How many training batches re-estimate batch norm's statistics at a Schedule-Free run's x (the authors' 50). */
+  static final int RECALIBRATION_BATCHES = 50;
+
+  /**
+   * {@link #evaluate}, for a Schedule-Free optimizer at its averaged weights x (where its authors evaluate), with
+   * batch norm's running statistics re-estimated there from {@value #RECALIBRATION_BATCHES} batches of this epoch's
+   * order (a model without batch norm only switches); the weights go back to y before training or a checkpoint.
+   * Other optimizers evaluate their weights as they are.
+   */
+  private EpochResult evaluateAtX(ScheduledOptimizer optimizer, Trainer trainer, Dataset test, int epoch,
+      long stepNo, StepLog log, int stepsPerEpoch, java.util.function.Supplier<Iterator<Batch>> trainBatches) {
+    if (!(optimizer instanceof ScheduleFreeOptimizer)) {
+      return evaluate(trainer, test, epoch, stepNo, log, stepsPerEpoch);
+    }
+    ScheduleFreeOptimizer sf = (ScheduleFreeOptimizer) optimizer;
+    try {
+      if (hasBatchNorm(model.getBlock())) {
+        sf.recalibrateBatchNorm(trainer, trainBatches::get, RECALIBRATION_BATCHES);
+      } else {
+        sf.eval();
+      }
+      return evaluate(trainer, test, epoch, stepNo, log, stepsPerEpoch);
+    } finally {
+      sf.train();
+    }
+  }
+
+  private static boolean hasBatchNorm(Block block) {
+    if (block instanceof BatchNorm) {
+      return true;
+    }
+    for (Pair<String, Block> child : block.getChildren()) {
+      if (hasBatchNorm(child.getValue())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private EpochResult evaluate(Trainer trainer, Dataset test, int epoch, long stepNo, StepLog log,

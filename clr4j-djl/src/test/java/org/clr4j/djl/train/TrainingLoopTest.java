@@ -108,6 +108,44 @@ class TrainingLoopTest {
     assertEquals(3, resumed.epochs().size());
   }
 
+  /**
+   * Schedule-Free SGD in the loop: each epoch is evaluated at its average x with batch norm re-estimated there, and
+   * training goes on from y, so an interrupted run still resumes to the uninterrupted run's every loss and accuracy.
+   */
+  @Test
+  void aScheduleFreeRunTrainsAndResumesExactly(@TempDir Path dir) {
+    TrainingConfig sf = TrainingConfig.builder(Schedule.parse("warmup(steps=8, then=constant(lr=0.5))"))
+        .optimizer(OptimizerConfig.defaults(OptimizerKind.SF_SGD)).batchSize(64).epochs(3).seed(7).build();
+    TrainingResult straight = train(sf, TrainingLoop.Resume.NO, null);
+    assertTrue(straight.finalAccuracy() > 0.5, "accuracy " + straight.finalAccuracy());
+    TrainingConfig withDir = TrainingConfig.builder(sf.schedule()).optimizer(sf.optimizer()).batchSize(64).epochs(3)
+        .seed(7).optCheckpointDir(dir).build();
+    TrainingLoop[] loop = new TrainingLoop[1];
+    try (Model model = Model.newInstance("user-mlp", "PyTorch");
+        NDManager arrays = model.getNDManager().newSubManager()) {
+      model.setBlock(UserModels.block());
+      loop[0] = TrainingLoop.builder(model, Loss.softmaxCrossEntropyLoss(), withDir)
+          .optInitialize(new Shape(1, 1, 28, 28))
+          .optListener(new TrainingLoop.Listener() {
+            @Override
+            public void onStep(long step, long totalSteps, double lr, double momentum, double loss) {
+              if (step == 20) {
+                loop[0].requestStop();
+              }
+            }
+          }).build();
+      loop[0].run(UserModels.dataset(arrays, UserModels.data().train(), 64),
+          UserModels.dataset(arrays, UserModels.data().test(), 100), TrainingLoop.Resume.NO);
+    }
+    TrainingResult resumed = train(withDir, TrainingLoop.Resume.REQUIRED, null);
+    assertEquals(21, resumed.resumedAt());
+    assertArrayEquals(straight.steps().losses(), resumed.steps().losses());
+    for (int e = 0; e < 3; e++) {
+      assertEquals(straight.epochs().get(e).testAccuracy(), resumed.epochs().get(e).testAccuracy(), 0.0);
+      assertEquals(straight.epochs().get(e).testLoss(), resumed.epochs().get(e).testLoss(), 0.0);
+    }
+  }
+
   @Test
   void requiredResumeWithoutACheckpointIsRefused(@TempDir Path dir) {
     CheckpointException e = assertThrows(CheckpointException.class,
