@@ -13,14 +13,12 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
-import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -63,16 +61,7 @@ class DirectUpdateTest {
         }
         assertEquals(STEPS, optimizer.updates(), "one update per step");
       }
-      for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
-        for (float v : p.getValue().getArray().toFloatArray()) {
-          out.add(v);
-        }
-      }
-      float[] result = new float[out.size()];
-      for (int i = 0; i < result.length; i++) {
-        result[i] = out.get(i);
-      }
-      return result;
+      return UserModels.withParameterValues(out, model.getBlock());
     }
   }
 

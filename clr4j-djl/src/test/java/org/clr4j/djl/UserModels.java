@@ -42,6 +42,21 @@ public final class UserModels {
     return model;
   }
 
+  /** {@code prefix} followed by every parameter's values (batch-norm statistics included), in block order. */
+  public static float[] withParameterValues(java.util.List<Float> prefix, Block block) {
+    java.util.List<Float> out = new java.util.ArrayList<>(prefix);
+    for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+      for (float v : p.getValue().getArray().toFloatArray()) {
+        out.add(v);
+      }
+    }
+    float[] result = new float[out.size()];
+    for (int i = 0; i < result.length; i++) {
+      result[i] = out.get(i);
+    }
+    return result;
+  }
+
   /** The first 1,000 training and 200 test images of the embedded Fashion-MNIST subset. */
   public static synchronized TrainTest data() {
     if (data == null) {

@@ -17,9 +17,8 @@ import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import ai.djl.util.Pair;
-import java.util.ArrayList;
 import java.util.List;
+import org.clr4j.djl.UserModels;
 import org.clr4j.schedule.Schedules;
 import org.junit.jupiter.api.Test;
 
@@ -45,17 +44,7 @@ class TrainerIntegrationTest {
           }
           trainer.step();
         }
-        List<Float> out = new ArrayList<>();
-        for (Pair<String, Parameter> p : block.getParameters()) {
-          for (float v : p.getValue().getArray().toFloatArray()) {
-            out.add(v);
-          }
-        }
-        float[] result = new float[out.size()];
-        for (int i = 0; i < result.length; i++) {
-          result[i] = out.get(i);
-        }
-        return result;
+        return UserModels.withParameterValues(List.of(), block);
       }
     }
   }
