@@ -15,6 +15,7 @@ import org.clr4j.Checks;
 import org.clr4j.data.TrainTest;
 import org.clr4j.djl.Steps;
 import org.clr4j.djl.optim.OptimizerKind;
+import org.clr4j.djl.train.CheckpointException;
 import org.clr4j.djl.train.EpochResult;
 import org.clr4j.djl.train.TrainingConfig;
 import org.clr4j.djl.train.TrainingLoop;
@@ -257,7 +258,16 @@ final class TrainCommand implements Callable<Integer> {
       // outputs and printed, which happens when the whole command returns (Clr4j.execute runs whenDone).
       StopOnSignal stop = StopOnSignal.install(training::requestStop);
       whenDone(stop::release);
-      result = training.run(resume ? TrainingLoop.Resume.REQUIRED : TrainingLoop.Resume.NO);
+      try {
+        result = training.run(resume ? TrainingLoop.Resume.REQUIRED : TrainingLoop.Resume.NO);
+      } catch (CheckpointException.Mismatch e) {
+        if (e.key().equals("optimizer") && !e.saved().contains("update=fused")
+            && e.wanted().contains("update=fused")) {
+          // A checkpoint from before sgd's fused update path became the default: say how to resume it.
+          throw new IllegalArgumentException(e.getMessage() + "; add --update reference to resume it", e);
+        }
+        throw e;
+      }
     }
     o.println();
     summary(o, result);

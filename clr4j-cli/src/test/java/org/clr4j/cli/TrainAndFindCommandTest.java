@@ -76,6 +76,19 @@ class TrainAndFindCommandTest {
     assertTrue(again.out().contains("resuming with the checkpoint's schedule"), again.out());
   }
 
+  /** A checkpoint of the reference update path (what every run made before the fused one) says how to resume it. */
+  @Test
+  void aReferencePathCheckpointResumesWithUpdateReference(@TempDir Path out) {
+    String[] run = {"train", "--data", data, "--model", "mlp", "--batch-size", "16", "--schedule",
+        "onecycle(max=0.1, total=45)", "--epochs", "3", "--out", out.toString()};
+    assertEquals(0, ScheduleCommandTest.run(with(run, "--update", "reference")).code());
+    ScheduleCommandTest.Result fused = ScheduleCommandTest.run(with(run, "--resume"));
+    assertEquals(2, fused.code(), fused.err());
+    assertTrue(fused.err().strip().endsWith("add --update reference to resume it"), fused.err());
+    ScheduleCommandTest.Result reference = ScheduleCommandTest.run(with(run, "--resume", "--update", "reference"));
+    assertEquals(0, reference.code(), reference.err());
+  }
+
   @Test
   void aDivergingRunSaysSoInOneLine(@TempDir Path out) {
     ScheduleCommandTest.Result r = ScheduleCommandTest.run("train", "--data", data, "--model", "mlp", "--batch-size",
