@@ -1,14 +1,11 @@
 package org.clr4j.bench;
 
-import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -21,9 +18,6 @@ import org.clr4j.data.Dataset;
 import org.clr4j.djl.Batches;
 import org.clr4j.djl.optim.ScheduledSgd;
 import org.clr4j.djl.optim.UpdatePath;
-import org.clr4j.djl.train.SparseSoftmaxCrossEntropy;
-import org.clr4j.reference.DjlData;
-import org.clr4j.reference.ReferenceModel;
 import org.clr4j.sampling.EpochOrder;
 import org.clr4j.schedule.Schedule;
 
@@ -80,16 +74,13 @@ public final class StepPhases {
     Optimizer direct = clr4j ? optimizer : null; // clr4j's update (Batches.update) or DJL's trainer.step()
     int[] order = new EpochOrder(train.size(), StepProbe.SEED).order(0);
     int batches = train.size() / batchSize;
-    try (Model model = ReferenceModel.fromName(modelName).initializedModel(train, batchSize, StepProbe.SEED, null);
-        Trainer trainer = model.newTrainer(new DefaultTrainingConfig(new SparseSoftmaxCrossEntropy())
-            .optOptimizer(optimizer))) {
-      ArrayDataset data = DjlData.of(model.getNDManager(), train, batchSize, false);
+    try (StepSession session = StepSession.create(modelName, train, batchSize, optimizer, StepProbe.SEED)) {
       long[] nanos = new long[PHASES.length];
       for (int i = 0; i < StepProbe.WARM_UP + steps; i++) {
         if (i == StepProbe.WARM_UP) {
           java.util.Arrays.fill(nanos, 0);
         }
-        step(trainer, data, order, (i % batches) * batchSize, batchSize, direct, nanos, null);
+        step(session, order, (i % batches) * batchSize, batchSize, direct, nanos, null);
       }
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s %s:", modelName, variant));
       long total = 0;
@@ -101,22 +92,19 @@ public final class StepPhases {
       System.out.println(line);
       if (traces != null) {
         Files.createDirectories(traces);
-        step(trainer, data, order, 0, batchSize, direct, new long[PHASES.length], traces);
+        step(session, order, 0, batchSize, direct, new long[PHASES.length], traces);
       }
     }
   }
 
   /** One training step, each phase's time added to {@code nanos}; with {@code traces}, each phase profiled. */
-  private static void step(Trainer trainer, ArrayDataset data, int[] order, int from, int count, Optimizer direct,
+  private static void step(StepSession session, int[] order, int from, int count, Optimizer direct,
       long[] nanos, Path traces) {
-    long[] indices = new long[count];
-    for (int i = 0; i < count; i++) {
-      indices[i] = order[from + i];
-    }
+    Trainer trainer = session.trainer();
     Phases t = new Phases(nanos, traces);
     NDManager batchManager = trainer.getManager().newSubManager();
     t.start(0);
-    Batch batch = data.getByIndices(batchManager, indices);
+    Batch batch = session.batch(batchManager, order, from, count);
     t.end(0);
     try (GradientCollector collector = trainer.newGradientCollector()) {
       t.start(1);

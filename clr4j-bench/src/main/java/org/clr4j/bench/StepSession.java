@@ -57,6 +57,16 @@ final class StepSession implements AutoCloseable {
    * @return the mini-batch's mean loss before the step
    */
   float trainStep(int[] order, int from, int count) {
+    NDManager batchManager = trainer.getManager().newSubManager();
+    try (Batch batch = batch(batchManager, order, from, count)) {
+      return (float) Batches.trainStep(trainer, batch, LossStep.DEFAULT, optimizer);
+    } finally {
+      batchManager.close();
+    }
+  }
+
+  /** Samples {@code order[from] … order[from+count-1]} as a batch in {@code manager}, gathered as the loop does. */
+  Batch batch(NDManager manager, int[] order, int from, int count) {
     if (count > batchSize) {
       throw new IllegalArgumentException("count (" + count + ") must be <= batchSize (" + batchSize + ")");
     }
@@ -64,12 +74,12 @@ final class StepSession implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       indices[i] = order[from + i];
     }
-    NDManager batchManager = trainer.getManager().newSubManager();
-    try (Batch batch = data.getByIndices(batchManager, indices)) {
-      return (float) Batches.trainStep(trainer, batch, LossStep.DEFAULT, optimizer);
-    } finally {
-      batchManager.close();
-    }
+    return data.getByIndices(manager, indices);
+  }
+
+  /** The trainer the steps run through (its model's parameters, the optimizer, the loss). */
+  Trainer trainer() {
+    return trainer;
   }
 
   @Override

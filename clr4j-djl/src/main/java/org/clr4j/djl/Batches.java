@@ -43,12 +43,11 @@ public final class Batches {
    */
   public static double trainStep(Trainer trainer, Batch batch, LossStep step, Optimizer optimizer) {
     Objects.requireNonNull(step, "step");
-    Device[] devices = trainer.getDevices();
     double lossSum = 0;
     long samples = 0;
     float single = Float.NaN;
     try (GradientCollector collector = trainer.newGradientCollector()) {
-      Batch[] shares = devices.length == 1 ? new Batch[] {batch} : batch.split(devices, false);
+      Batch[] shares = shares(trainer, batch);
       for (Batch share : shares) {
         NDArray loss = step.loss(trainer, share.getData(), share.getLabels());
         collector.backward(loss);
@@ -130,6 +129,15 @@ public final class Batches {
     }
   }
 
+  /**
+   * {@code batch} split into one share per device of {@code trainer}, as DJL's {@code EasyTrain} splits it; the
+   * batch itself when the trainer has one device.
+   */
+  public static Batch[] shares(Trainer trainer, Batch batch) {
+    Device[] devices = trainer.getDevices();
+    return devices.length == 1 ? new Batch[] {batch} : batch.split(devices, false);
+  }
+
   /** Where batches come from: a DJL dataset's {@code getData}, or a trainer's {@code iterateDataset}. */
   @FunctionalInterface
   public interface Source {
@@ -177,14 +185,12 @@ public final class Batches {
    * against the first label (a classification model). Closes each batch.
    */
   public static Evaluation evaluate(Trainer trainer, Iterable<Batch> batches) {
-    Device[] devices = trainer.getDevices();
     double lossSum = 0;
     long correct = 0;
     long samples = 0;
     for (Batch batch : batches) {
       try (batch) {
-        Batch[] shares = devices.length == 1 ? new Batch[] {batch} : batch.split(devices, false);
-        for (Batch share : shares) {
+        for (Batch share : shares(trainer, batch)) {
           NDList out = trainer.evaluate(share.getData());
           NDList labels = share.getLabels();
           int count = share.getSize();

@@ -1,6 +1,5 @@
 package org.clr4j.djl.optim;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
@@ -13,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.clr4j.Checks;
+import org.clr4j.djl.Batches;
 import org.clr4j.schedule.Schedule;
 
 /**
@@ -238,13 +238,11 @@ public abstract class ScheduleFreeOptimizer extends ScheduledOptimizer {
     Objects.requireNonNull(trainer, "trainer");
     Objects.requireNonNull(batches, "batches");
     eval();
-    Device[] devices = trainer.getDevices();
     Iterator<Batch> it = batches.iterator();
     int used = 0;
     while (used < maxBatches && it.hasNext()) {
       try (Batch batch = it.next()) {
-        Batch[] shares = devices.length == 1 ? new Batch[] {batch} : batch.split(devices, false);
-        for (Batch share : shares) {
+        for (Batch share : Batches.shares(trainer, batch)) {
           NDList data = share.getData();
           boolean gradMode = Engines.disableGradMode(data.head());
           try {

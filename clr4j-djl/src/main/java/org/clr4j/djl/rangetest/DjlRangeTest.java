@@ -113,8 +113,7 @@ public final class DjlRangeTest {
    * ({@link RangeTest.Listener#onRepeat}) and its steps.
    */
   public RangeTestRepeats runRepeats(int repeats, IntFunction<? extends Dataset> trainOfRepeat) {
-    Checks.atLeast("repeats", repeats, 1);
-    Checks.notNull("trainOfRepeat", trainOfRepeat);
+    Checks.notNull("trainOfRepeat", trainOfRepeat); // RangeTest.runRepeats checks repeats
     return test.runRepeats(repeats, r -> {
       Dataset train = trainOfRepeat.apply(r);
       if (train == null) {
