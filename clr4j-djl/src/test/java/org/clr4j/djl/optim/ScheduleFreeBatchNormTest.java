@@ -22,6 +22,7 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import ai.djl.translate.Batchifier;
 import ai.djl.util.Pair;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -41,7 +42,7 @@ class ScheduleFreeBatchNormTest {
 
   @Test
   void recalibrationSetsTheRunningStatisticsToThoseOfXOnTheGivenBatches() {
-    ScheduleFreeSgd opt = ScheduleFreeSgd.builder().schedule("constant(lr=0.1)").momentum(0.9).build();
+    ScheduleFreeSgd opt = ScheduleFreeSgd.builder().schedule("constant(lr=0.5)").momentum(0.9).build();
     try (Model model = Model.newInstance("bn", "PyTorch")) {
       SequentialBlock block = new SequentialBlock()
           .add(Linear.builder().setUnits(UNITS).build())
@@ -51,6 +52,10 @@ class ScheduleFreeBatchNormTest {
         trainer.initialize(new Shape(N, IN));
         NDManager m = trainer.getManager();
         Random random = new Random(61);
+        // The linear layer starts from seeded values, not DJL's unseeded initializer: the gap checked below
+        // depends on where training starts, and fell short of its bound from some random starts.
+        find(block, Parameter.Type.WEIGHT).getArray().set(FloatBuffer.wrap(gaussian(random, UNITS * IN, 0.5)));
+        find(block, Parameter.Type.BIAS).getArray().set(FloatBuffer.wrap(gaussian(random, UNITS, 0.5)));
         for (int step = 0; step < 12; step++) {
           NDArray input = m.create(gaussian(random, N * IN, 1.0), new Shape(N, IN));
           NDArray target = m.create(gaussian(random, N * UNITS, 2.0), new Shape(N, UNITS)).add(1f);
