@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 
 /** The options every training command shares: data, model, optimizer, batch size, seed, threads. */
 final class DataModelOptions {
+  static final String AUTO = "auto";
   /** More compute threads than this is a typo, and PyTorch would try to start them all. */
   static final int MAX_THREADS = 1024;
 
@@ -42,9 +43,11 @@ final class DataModelOptions {
       description = "Momentum (Adam: beta1) where the schedule sets none. Default: 0.9.")
   Double momentum;
 
-  @Option(names = "--weight-decay", paramLabel = "WD",
-      description = "Weight decay. Default: 5e-4 for sgd/nesterov, 0 for adam, 0.01 for adamw.")
-  Double weightDecay;
+  @Option(names = "--weight-decay", paramLabel = "WD|auto",
+      description = "Weight decay, or (train, bench with sgd/nesterov) 'auto': chosen by short 1cycle runs at a few "
+          + "values, each scored on held-out training samples (docs/RANGE_TEST.md). Default: 5e-4 for "
+          + "sgd/nesterov, 0 for adam, 0.01 for adamw.")
+  String weightDecay;
 
   @Option(names = "--clip", paramLabel = "C", defaultValue = "0",
       description = "Clip each gradient element to [-C, C]; 0 for none. Default: ${DEFAULT-VALUE}.")
@@ -96,7 +99,32 @@ final class DataModelOptions {
     device(); // after the thread settings: this starts the engine
   }
 
+  /** Whether --weight-decay is 'auto'. */
+  boolean autoWeightDecay() {
+    return AUTO.equals(weightDecay);
+  }
+
+  /**
+   * Refuses --weight-decay auto for {@code command}, which has no use for it (a range test does not see weight decay:
+   * docs/RANGE_TEST.md).
+   */
+  void refuseAutoWeightDecay(String command) {
+    if (autoWeightDecay()) {
+      throw new IllegalArgumentException("--weight-decay auto is for train and bench; " + command + " needs a number,"
+          + " e.g. 5e-4");
+    }
+  }
+
+  /**
+   * The optimizer the options give; with --weight-decay auto, the optimizer's default weight decay, which the range
+   * test and the weight-decay search start from.
+   */
   OptimizerConfig optimizerConfig() {
+    return optimizerConfig(Double.NaN);
+  }
+
+  /** The optimizer the options give, with {@code chosenWeightDecay} in place of 'auto' (NaN: the default). */
+  OptimizerConfig optimizerConfig(double chosenWeightDecay) {
     OptimizerKind kind;
     try {
       kind = OptimizerKind.fromName(optimizer);
@@ -115,9 +143,24 @@ final class DataModelOptions {
         throw new IllegalArgumentException("--update (" + update + ") must be fused or reference");
     }
     OptimizerConfig d = OptimizerConfig.defaults(kind);
+    double wd;
+    if (weightDecay == null) {
+      wd = d.weightDecay();
+    } else if (autoWeightDecay()) {
+      if (kind != OptimizerKind.SGD && kind != OptimizerKind.NESTEROV) {
+        throw new IllegalArgumentException("--weight-decay auto is measured for sgd and nesterov only, not --optimizer "
+            + optimizer + "; give a number");
+      }
+      wd = Double.isNaN(chosenWeightDecay) ? d.weightDecay() : chosenWeightDecay;
+    } else {
+      try {
+        wd = Double.parseDouble(weightDecay);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--weight-decay (" + weightDecay + ") must be a number >= 0 or 'auto'");
+      }
+    }
     try {
-      return new OptimizerConfig(kind, momentum == null ? d.momentum() : momentum,
-          weightDecay == null ? d.weightDecay() : weightDecay, clip, path);
+      return new OptimizerConfig(kind, momentum == null ? d.momentum() : momentum, wd, clip, path);
     } catch (IllegalArgumentException e) {
       // The library names its parameters; the user knows the options.
       throw new IllegalArgumentException(e.getMessage().replaceFirst("^momentum\\b", "--momentum")

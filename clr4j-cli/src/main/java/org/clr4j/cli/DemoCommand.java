@@ -129,6 +129,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     long start = System.nanoTime();
     common.validate();
+    common.refuseAutoWeightDecay("demo");
     if (common.optimizerConfig().kind().scheduleFree()) {
       throw new IllegalArgumentException("--optimizer (" + common.optimizer + ") is Schedule-Free, which takes no"
           + " cycled momentum: the demo's CLR and 1cycle runs need it; use train --optimizer " + common.optimizer

@@ -79,6 +79,7 @@ final class FindCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     common.validate();
+    common.refuseAutoWeightDecay("find");
     Checks.atLeast("--epochs", epochs, 1);
     PolicyChoice.check(policy);
     checkRepeats(repeats);

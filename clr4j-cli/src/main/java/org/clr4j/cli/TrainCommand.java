@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.clr4j.Checks;
+import org.clr4j.djl.optim.OptimizerConfig;
+import org.clr4j.tuning.WeightDecayChoice;
 import org.clr4j.data.TrainTest;
 import org.clr4j.djl.Steps;
 import org.clr4j.djl.optim.OptimizerKind;
@@ -100,6 +102,8 @@ final class TrainCommand implements Callable<Integer> {
   /** The checkpoint's file (the library's name) and the schedule it was made with. */
   static final String CHECKPOINT = TrainingLoop.CHECKPOINT_FILE_NAME;
   static final String SAVED_SPEC = "schedule.txt";
+  /** The weight decay --weight-decay auto chose, beside the checkpoint, for --resume. */
+  static final String SAVED_WEIGHT_DECAY = "weight-decay.txt";
 
   @Override
   public Integer call() throws IOException {
@@ -132,6 +136,10 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--optimizer " + kind.specName() + " needs --schedule without cycled"
           + " momentum, e.g. 'warmup(steps=500, then=constant(lr=0.5))'"
           + (explicit == null ? "" : " (" + schedule + " cycles momentum)"));
+    }
+    if (common.autoWeightDecay() && explicit != null && !resume) {
+      throw new IllegalArgumentException("--weight-decay auto tries its values with --policy between --bounds; drop "
+          + "--schedule or give a number");
     }
     // Parsed before the data is loaded, so a malformed value fails fast.
     Bounds given = !"auto".equals(bounds) ? parseBounds(bounds) : null;
@@ -173,7 +181,7 @@ final class TrainCommand implements Callable<Integer> {
     // --overwrite: the earlier run goes now, so that nothing of it is left beside this run's files if this one fails.
     outDir.delete(RESULTS);
     if (checkpoints) {
-      ckptDir.delete(CHECKPOINT, SAVED_SPEC);
+      ckptDir.delete(CHECKPOINT, SAVED_SPEC, SAVED_WEIGHT_DECAY);
     }
   }
 
@@ -201,6 +209,7 @@ final class TrainCommand implements Callable<Integer> {
     long perEpoch = Steps.perEpoch(data.train().size(), batch);
     long totalSteps = perEpoch * epochs;
     FindCommand.Found found = null;
+    Bounds lrBounds = given;
     Schedule chosen;
     if (resume && explicit == null) {
       if (!Files.exists(savedSpec)) {
@@ -212,9 +221,29 @@ final class TrainCommand implements Callable<Integer> {
       chosen = explicit;
     } else if ("auto".equals(bounds)) {
       found = range.run(common, data, o);
-      chosen = FindCommand.PolicyChoice.schedule(policy, found.chosen(), perEpoch, totalSteps);
+      lrBounds = found.chosen();
+      chosen = FindCommand.PolicyChoice.schedule(policy, lrBounds, perEpoch, totalSteps);
     } else {
       chosen = FindCommand.PolicyChoice.schedule(policy, given, perEpoch, totalSteps);
+    }
+    WeightDecayChoice wd = null;
+    OptimizerConfig optimizer = common.optimizerConfig();
+    if (common.autoWeightDecay()) {
+      Path savedWd = ckpt == null ? null : ckpt.resolve(SAVED_WEIGHT_DECAY);
+      if (resume) {
+        if (!Files.exists(savedWd)) {
+          throw new IllegalArgumentException("--resume with --weight-decay auto: the checkpoint in " + ckpt + " was "
+              + "made with a weight decay given as a number (no " + SAVED_WEIGHT_DECAY + "); give it with --weight-decay");
+        }
+        optimizer = common.optimizerConfig(Double.parseDouble(Files.readString(savedWd).strip()));
+        o.println("resuming with the checkpoint's weight decay " + Checks.format(optimizer.weightDecay()));
+      } else {
+        wd = WeightDecayTuning.run(common, data.train(), batch, policy, lrBounds, o);
+        optimizer = common.optimizerConfig(wd.weightDecay());
+        if (savedWd != null) {
+          Outputs.writeString(savedWd, wd.weightDecay() + "\n");
+        }
+      }
     }
     o.println("schedule: " + chosen);
     if (chosen.endStep() < totalSteps) {
@@ -230,7 +259,7 @@ final class TrainCommand implements Callable<Integer> {
     // An evaluation batch larger than the test set would only allocate a larger buffer.
     int evalBatch = Math.min(evalBatchSize, Math.max(1, data.test().size()));
     ReferenceRun config = new ReferenceRun(common.referenceModel(), batch, epochs, chosen,
-        common.optimizerConfig(), common.seed, targetAccuracy == null ? Double.NaN : targetAccuracy, evalBatch,
+        optimizer, common.seed, targetAccuracy == null ? Double.NaN : targetAccuracy, evalBatch,
         ckpt);
     TrainingResult result;
     o.printf("%5s %10s %10s %9s %9s %10s%n", "epoch", "train loss", "test loss", "accuracy", "seconds", "samples/s");
@@ -271,9 +300,10 @@ final class TrainCommand implements Callable<Integer> {
     }
     o.println();
     summary(o, result);
-    writeOutputs(result, data, found);
+    writeOutputs(result, data, found, wd);
     o.println("wrote " + out.resolve("run.json") + ", steps.csv, epochs.csv, lr.png, loss.png, accuracy.png"
-        + (found != null ? ", range-test.csv, range-test.json, range-test.png" : ""));
+        + (found != null ? ", range-test.csv, range-test.json, range-test.png" : "")
+        + (wd != null ? ", weight-decay.csv" : ""));
     if (result.status() == TrainingResult.Status.INTERRUPTED) {
       o.println("interrupted at step " + result.steps().size() + "; continue with the same command and --resume");
       o.flush();
@@ -318,16 +348,20 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /** Writes every output of the run, whole or not at all; run.json, the record that the run finished, last. */
-  private void writeOutputs(TrainingResult r, TrainTest data, FindCommand.Found found) throws IOException {
+  private void writeOutputs(TrainingResult r, TrainTest data, FindCommand.Found found, WeightDecayChoice wd)
+      throws IOException {
     try (Outputs outputs = new Outputs(out)) {
       outputs.stageText("steps.csv", w -> r.steps().writeCsv(w));
-      stageOutputs(outputs, r, data, found);
+      if (wd != null) {
+        outputs.stageText("weight-decay.csv", w -> WeightDecayTuning.csv(wd, w));
+      }
+      stageOutputs(outputs, r, data, found, wd);
       outputs.commit();
     }
   }
 
-  private void stageOutputs(Outputs outputs, TrainingResult r, TrainTest data, FindCommand.Found found)
-      throws IOException {
+  private void stageOutputs(Outputs outputs, TrainingResult r, TrainTest data, FindCommand.Found found,
+      WeightDecayChoice wd) throws IOException {
     StringBuilder epochsCsv = new StringBuilder("epoch,steps,train_loss,test_loss,test_accuracy,train_seconds,"
         + "samples_per_second\n");
     List<Map<String, Object>> epochList = new ArrayList<>();
@@ -358,6 +392,9 @@ final class TrainCommand implements Callable<Integer> {
       record.put("range_test", Map.of("method", found.chosenSuggestion().method().cliName(), "lower",
           found.chosen().lower(), "upper", found.chosen().upper(), "reason", found.chosenSuggestion().reason(),
           "seconds", found.seconds()));
+    }
+    if (wd != null) {
+      record.put("weight_decay_search", WeightDecayTuning.record(wd));
     }
     if (r.targetEpoch() > 0) {
       record.put("target_accuracy", c.targetAccuracy()).put("target_epoch", r.targetEpoch())

@@ -76,6 +76,41 @@ class TrainAndFindCommandTest {
     assertTrue(again.out().contains("resuming with the checkpoint's schedule"), again.out());
   }
 
+  /**
+   * --weight-decay auto: the range test, then one short run per candidate scored on held-out training samples, then
+   * the run with the chosen value, which run.json, weight-decay.csv and the checkpoint (for --resume) record.
+   */
+  @Test
+  void trainWithAutoWeightDecayTriesTheCandidatesAndTrainsWithTheBest(@TempDir Path out) throws IOException {
+    String[] run = {"train", "--data", data, "--model", "mlp", "--batch-size", "16", "--weight-decay", "auto",
+        "--epochs", "2", "--range-steps", "40", "--eval-every", "4", "--validation", "40", "--out", out.toString()};
+    ScheduleCommandTest.Result r = ScheduleCommandTest.run(run);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("weight decay: 4 short runs (1 epoch of 200 samples each, onecycle "), r.out());
+    assertTrue(r.out().contains("scored on 40 held-out training samples"), r.out());
+    List<String> csv = Files.readAllLines(out.resolve("weight-decay.csv"));
+    assertEquals("weight_decay,seed,heldout_accuracy,seconds,chosen", csv.get(0));
+    assertEquals(5, csv.size(), "one line per candidate");
+    List<String> chosen = csv.stream().filter(l -> l.endsWith(",true")).toList();
+    assertEquals(1, chosen.size(), csv.toString());
+    String wd = chosen.get(0).split(",")[0];
+    JsonObject record = JsonParser.parseString(Files.readString(out.resolve("run.json"))).getAsJsonObject();
+    JsonObject search = record.getAsJsonObject("weight_decay_search");
+    assertEquals(Double.parseDouble(wd), search.get("chosen").getAsDouble());
+    assertEquals(4, search.getAsJsonArray("trials").size());
+    assertTrue(search.get("reason").getAsString().startsWith("highest mean held-out accuracy of short runs"));
+    assertTrue(record.get("optimizer").getAsString().contains("weight_decay=" + org.clr4j.Checks.format(
+        Double.parseDouble(wd)) + ","), record.get("optimizer") + " vs " + wd);
+    assertTrue(r.out().contains("weight decay: " + org.clr4j.Checks.format(Double.parseDouble(wd)) + " (highest"),
+        r.out());
+    assertEquals(wd, Files.readString(out.resolve("checkpoint/weight-decay.txt")).strip());
+    // --resume takes the chosen value from the checkpoint instead of searching again.
+    ScheduleCommandTest.Result again = ScheduleCommandTest.run(with(run, "--resume"));
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("resuming with the checkpoint's weight decay"), again.out());
+    assertFalse(again.out().contains("short runs"), again.out());
+  }
+
   /** A checkpoint of the reference update path (what every run made before the fused one) says how to resume it. */
   @Test
   void aReferencePathCheckpointResumesWithUpdateReference(@TempDir Path out) {
@@ -198,7 +233,9 @@ class TrainAndFindCommandTest {
       "train --data nowhere", "train --schedule triangular(base=1)", "train --batch-size 0", "train --threads 0",
       "find --method magic", "find --policy foo", "find --range-steps 1", "find --start-lr -1", "find --repeats 0",
       "find --repeats 101", "find --repeats x",
-      "train --momentum 1.5", "train --data csv:/no/such/file.csv"})
+      "train --momentum 1.5", "train --data csv:/no/such/file.csv", "train --weight-decay x",
+      "train --weight-decay -1", "train --weight-decay auto --optimizer adam",
+      "train --weight-decay auto --schedule constant(lr=0.1)", "find --weight-decay auto", "demo --weight-decay auto"})
   void badInputIsOneLineAndExitCode2(String line) {
     ScheduleCommandTest.Result r = ScheduleCommandTest.run(line.split(" "));
     assertEquals(2, r.code(), line + " -> " + r.err());

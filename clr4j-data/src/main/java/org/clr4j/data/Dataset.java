@@ -102,6 +102,23 @@ public final class Dataset {
         sampleShape, numClasses);
   }
 
+  /**
+   * Samples {@code indices[0]}, {@code indices[1]}, … in that order (repeats allowed), sharing nothing with this
+   * dataset; {@code name} names the selection, e.g. {@code fashion-mnist/train (held out)}.
+   */
+  public Dataset select(int[] indices, String name) {
+    Checks.notNull("indices", indices);
+    for (int i = 0; i < indices.length; i++) {
+      if (indices[i] < 0 || indices[i] >= size()) {
+        throw new IllegalArgumentException("indices[" + i + "] (" + indices[i] + ") must be in [0, " + size() + ")");
+      }
+    }
+    float[] f = new float[indices.length * featureCount];
+    int[] l = new int[indices.length];
+    gather(indices, 0, indices.length, f, l);
+    return new Dataset(name, source, f, l, sampleShape, numClasses);
+  }
+
   @Override
   public String toString() {
     return name + " (" + size() + " samples of " + Arrays.toString(sampleShape) + ", " + numClasses + " classes, from "

@@ -1,0 +1,103 @@
+package org.clr4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Locale;
+import org.clr4j.Checks;
+import org.clr4j.data.Dataset;
+import org.clr4j.djl.train.TrainingLoop;
+import org.clr4j.rangetest.Bounds;
+import org.clr4j.reference.ReferenceRun;
+import org.clr4j.reference.ReferenceWeightDecaySearch;
+import org.clr4j.schedule.Schedule;
+import org.clr4j.tuning.WeightDecayChoice;
+import org.clr4j.tuning.WeightDecaySearch;
+import org.clr4j.tuning.WeightDecayTrial;
+
+/**
+ * --weight-decay auto for the commands: the library's weight-decay search on the command's reference model, with a
+ * progress bar, a line per trial and the choice with its reason; {@link #csv} is what weight-decay.csv holds.
+ *
+ * <p>Each trial is the command's policy between the given bounds, over {@link #TRIAL_EPOCHS} epoch(s) of the training
+ * data less {@link ReferenceWeightDecaySearch#DEFAULT_HELD_OUT held-out} samples, scored on those samples.
+ */
+final class WeightDecayTuning {
+  /** Epochs of each trial (docs/RANGE_TEST.md, "Automatic weight decay"). */
+  static final int TRIAL_EPOCHS = 1;
+
+  private WeightDecayTuning() {}
+
+  /**
+   * Runs the default search for {@code model} trained by {@code common}'s options at batch {@code batch} with
+   * {@code policy} between {@code bounds}, and prints what it chose.
+   */
+  static WeightDecayChoice run(DataModelOptions common, Dataset train, int batch, String policy, Bounds bounds,
+      PrintWriter o) {
+    WeightDecaySearch search = WeightDecaySearch.defaults();
+    int heldOut = ReferenceWeightDecaySearch.heldOut(train.size(), ReferenceWeightDecaySearch.DEFAULT_HELD_OUT);
+    long perEpoch = ReferenceWeightDecaySearch.trialStepsPerEpoch(train.size(), heldOut, batch);
+    long trialSteps = perEpoch * TRIAL_EPOCHS;
+    Schedule schedule = FindCommand.PolicyChoice.schedule(policy, bounds, perEpoch, trialSteps);
+    ReferenceRun run = new ReferenceRun(common.referenceModel(), batch, TRIAL_EPOCHS, schedule,
+        common.optimizerConfig(), common.seed, Double.NaN, 1000, null);
+    o.println("weight decay: " + search.trials() + " short runs (" + TRIAL_EPOCHS + " epoch of "
+        + (train.size() - heldOut) + " samples each, " + policy + " " + Charts.fmt(bounds.lower()) + "–"
+        + Charts.fmt(bounds.upper()) + ") at " + BenchPlan.formatList(search.candidates()) + ", scored on "
+        + heldOut + " held-out training samples");
+    o.flush();
+    long total = trialSteps * search.trials();
+    WeightDecayChoice choice;
+    try (Progress bar = new Progress("weight decay", total, "steps")) {
+      long[] offset = {0};
+      TrainingLoop.Listener steps = new TrainingLoop.Listener() {
+        @Override
+        public void onStep(long step, long totalSteps, double lr, double momentum, double loss) {
+          if (step % 10 == 0 || step == totalSteps - 1) {
+            bar.stepTo(offset[0] + step + 1, String.format(Locale.ROOT, "loss %.3f", loss));
+          }
+        }
+      };
+      choice = ReferenceWeightDecaySearch.run(search, run, train, heldOut, common.seed, common.device(), steps,
+          (trial, done, all) -> {
+            offset[0] = done * trialSteps;
+            o.printf(Locale.ROOT, "  weight decay %-6s seed %d: %s held out (%.0f s)%n",
+                Checks.format(trial.weightDecay()), trial.seed(), Double.isNaN(trial.accuracy()) ? "diverged"
+                    : String.format(Locale.ROOT, "%.2f %%", 100 * trial.accuracy()), trial.seconds());
+            o.flush();
+          });
+    }
+    o.printf(Locale.ROOT, "weight decay: %s (%s; %.0f s)%n", Checks.format(choice.weightDecay()), choice.reason(),
+        choice.seconds());
+    o.flush();
+    return choice;
+  }
+
+  /** The run record's account of the search: the choice, the reason, the cost and every trial. */
+  static java.util.Map<String, Object> record(WeightDecayChoice choice) {
+    java.util.List<java.util.Map<String, Object>> trials = new java.util.ArrayList<>();
+    for (WeightDecayTrial t : choice.trials()) {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("weight_decay", t.weightDecay());
+      m.put("seed", t.seed());
+      m.put("heldout_accuracy", t.accuracy());
+      m.put("seconds", t.seconds());
+      trials.add(m);
+    }
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("chosen", choice.weightDecay());
+    m.put("reason", choice.reason());
+    m.put("seconds", choice.seconds());
+    m.put("trial_epochs", TRIAL_EPOCHS);
+    m.put("trials", trials);
+    return m;
+  }
+
+  /** weight-decay.csv: one line per trial, the chosen value marked. */
+  static void csv(WeightDecayChoice choice, java.io.Writer w) throws IOException {
+    w.write("weight_decay,seed,heldout_accuracy,seconds,chosen\n");
+    for (WeightDecayTrial t : choice.trials()) {
+      w.write(t.weightDecay() + "," + t.seed() + "," + t.accuracy() + "," + t.seconds() + ","
+          + (t.weightDecay() == choice.weightDecay()) + "\n");
+    }
+  }
+}
