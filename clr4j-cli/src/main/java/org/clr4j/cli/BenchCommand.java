@@ -138,6 +138,13 @@ final class BenchCommand implements Callable<Integer> {
       description = "train_pytorch.py. Default: found in the clr4j checkout or the working directory.")
   Path pytorchScript;
 
+  @Option(names = "--weight-decay", paramLabel = "WD|auto",
+      description = "Weight decay of every run, or 'auto': after the range test, a weight-decay search (short 1cycle "
+          + "runs scored on held-out training samples, as train --weight-decay auto) chooses it for the scheduled "
+          + "policies and PyTorch, while the fixed-rate grid keeps 5e-4; the summary then counts the search in the "
+          + "compute to a tuned model. Default: 5e-4.")
+  String weightDecay;
+
   @Mixin FindCommand.RangeTestOptions range = new FindCommand.RangeTestOptions();
 
   // Resolved settings.
@@ -148,6 +155,9 @@ final class BenchCommand implements Callable<Integer> {
   private Map<String, List<Integer>> shorter;
   private List<Long> seedList;
   private int threadCount;
+  /** The weight decay of the grid, and of every run unless --weight-decay auto. */
+  private double fixedWeightDecay;
+  private boolean autoWeightDecay;
   private TrainTest trainTest;
   private PrintWriter o;
 
@@ -170,7 +180,7 @@ final class BenchCommand implements Callable<Integer> {
     BenchRunner runner = new BenchRunner(store, out, o, trainTest, batchSize, threadCount, BenchRunner.LIBRARY);
     o.println("clr4j bench: " + String.join(", ", modelList) + " on " + trainTest.train().name() + " ("
         + trainTest.train().size() + " train / " + trainTest.test().size() + " test), batch " + batchSize + ", "
-        + perEpoch + " steps/epoch, SGD momentum 0.9, weight decay 5e-4, " + threadCount + " thread(s)");
+        + perEpoch + " steps/epoch, SGD momentum 0.9, " + weightDecayText() + ", " + threadCount + " thread(s)");
     o.println(plan.description());
     if (store.size() > 0) {
       o.println("resuming: " + store.size() + " finished configuration(s) recorded in " + store.file()
@@ -185,6 +195,11 @@ final class BenchCommand implements Callable<Integer> {
     for (String model : modelList) {
       BenchReport.ModelRuns m = new BenchReport.ModelRuns(model);
       m.rangeTest = runner.rangeTest(model, range, options(model), (long) perEpoch * budget.get(model));
+      m.weightDecay = fixedWeightDecay;
+      if (autoWeightDecay) {
+        m.weightDecaySearch = runner.weightDecaySearch(model, options(model), bounds(m.rangeTest));
+        m.weightDecay = m.weightDecaySearch.weightDecay;
+      }
       runs.put(model, m);
     }
 
@@ -195,7 +210,7 @@ final class BenchCommand implements Callable<Integer> {
           plan.configurations(), duration(bar.secondsLeft()));
       o.flush();
       for (String model : modelList) {
-        benchModel(runs.get(model), plan, runner, torch);
+        benchModel(runs.get(model), plan, runner, torch, fixedWeightDecay);
       }
     } catch (BenchRunner.Interrupted e) {
       o.println();
@@ -205,7 +220,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     List<BenchReport.ModelRuns> all = new ArrayList<>(runs.values());
-    String markdown = BenchReport.markdown(all, BenchReport.header(trainTest, batchSize, seedList, threadCount));
+    String markdown = BenchReport.markdown(all, BenchReport.header(trainTest, batchSize, seedList, threadCount,
+        weightDecayText()));
     Files.writeString(out.resolve("summary.md"), markdown, StandardCharsets.UTF_8);
     BenchReport.writeSummaryCsv(all, out.resolve("summary.csv"));
     BenchReport.writeEpochCsv(store.all(), out.resolve("bench.csv"));
@@ -267,6 +283,15 @@ final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--pytorch-script (" + pytorchScript + ") is not a file");
     }
     range.method(); // a bad --method fails now, not after an hour
+    autoWeightDecay = DataModelOptions.AUTO.equals(weightDecay);
+    fixedWeightDecay = BenchRunner.DEFAULT_WEIGHT_DECAY;
+    if (weightDecay != null && !autoWeightDecay) {
+      try {
+        fixedWeightDecay = Checks.nonNegative("--weight-decay", Double.parseDouble(weightDecay));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--weight-decay (" + weightDecay + ") must be a number >= 0 or 'auto'");
+      }
+    }
     threadCount = threads == null ? Runtime.getRuntime().availableProcessors()
         : Checks.atLeast("--threads", threads, 1);
     options(modelList.get(0)).validate(); // applies the thread count before the engine starts
@@ -381,13 +406,13 @@ final class BenchCommand implements Callable<Integer> {
    * One model's configurations in plan order: the grid, the best rate on the other seeds, every policy on every
    * seed, then PyTorch's 1cycle. The range test has run.
    */
-  private static void benchModel(BenchReport.ModelRuns m, BenchPlan plan, BenchRunner runner, BenchPyTorch torch)
-      throws IOException {
+  private static void benchModel(BenchReport.ModelRuns m, BenchPlan plan, BenchRunner runner, BenchPyTorch torch,
+      double gridWeightDecay) throws IOException {
     String model = m.model;
     List<Long> seeds = plan.seeds();
     for (double lr : plan.lrs()) {
       m.grid.add(runner.clr4j(model, BenchPolicy.FIXED, BenchPlan.constant(lr), lr, seeds.get(0),
-          plan.fixedEpochs()));
+          plan.fixedEpochs(), gridWeightDecay));
     }
     BenchStore.Result best = m.grid.stream().filter(BenchStore.Result::completed)
         .max(Comparator.comparingDouble(BenchStore.Result::bestAccuracy))
@@ -397,19 +422,20 @@ final class BenchCommand implements Callable<Integer> {
     List<BenchStore.Result> fixedRuns = new ArrayList<>(List.of(best));
     for (long s : seeds.subList(1, seeds.size())) {
       fixedRuns.add(runner.clr4j(model, BenchPolicy.FIXED, BenchPlan.constant(best.lr), best.lr, s,
-          plan.fixedEpochs()));
+          plan.fixedEpochs(), gridWeightDecay));
     }
     m.rows.put(BenchReport.fixedLabel(m), fixedRuns);
-    Bounds bounds = new Bounds(m.rangeTest.lower, m.rangeTest.upper);
+    Bounds bounds = bounds(m.rangeTest);
     for (BenchPlan.PolicyRun run : plan.policyRuns(model, bounds, best.lr)) {
-      m.rows.put(run.label(), runner.everySeed(model, run.policy(), run.schedule(), seeds, run.epochs()));
+      m.rows.put(run.label(), runner.everySeed(model, run.policy(), run.schedule(), seeds, run.epochs(),
+          m.weightDecay));
     }
     if (torch != null) {
       Path idx = runner.pytorchData();
       List<BenchStore.Result> list = new ArrayList<>();
       for (long s : seeds) {
         BenchStore.Result r = runner.pytorch(torch, model, plan.onecycle(model, bounds), s, plan.budget().get(model),
-            idx);
+            idx, m.weightDecay);
         if (r != null) {
           list.add(r);
         }
@@ -418,6 +444,17 @@ final class BenchCommand implements Callable<Integer> {
         m.rows.put("pytorch 1cycle", list);
       }
     }
+  }
+
+  /** The bounds a recorded range test found. */
+  private static Bounds bounds(BenchStore.Result rangeTest) {
+    return new Bounds(rangeTest.lower, rangeTest.upper);
+  }
+
+  /** The weight decay in words, for the first line and the summary's header. */
+  private String weightDecayText() {
+    return autoWeightDecay ? "weight decay automatic for the scheduled policies (grid: "
+        + Checks.format(fixedWeightDecay) + ")" : "weight decay " + Checks.format(fixedWeightDecay);
   }
 
   /**
@@ -440,6 +477,7 @@ final class BenchCommand implements Callable<Integer> {
     options.put("seeds", seedList);
     options.put("batch_size", batchSize);
     options.put("optimizer", OptimizerConfig.defaults(OptimizerKind.SGD).toString());
+    options.put("weight_decay", autoWeightDecay ? DataModelOptions.AUTO : fixedWeightDecay);
     options.put("step_decay", "lr × " + BenchPlan.STEP_GAMMA
         + " after each third of the budget, from the best fixed rate");
     options.put("triangular_decay", "both bounds × " + BenchPlan.DECAY_TO + " over the budget");

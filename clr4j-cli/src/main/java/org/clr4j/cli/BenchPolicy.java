@@ -14,7 +14,9 @@ enum BenchPolicy {
   TRIANGULAR_DECAY("triangular_decay", "triangular + decay"),
   ONECYCLE("onecycle", "1cycle"),
   /** Not a training policy: the range test's result is stored with this policy. */
-  RANGE_TEST("range_test", "range_test");
+  RANGE_TEST("range_test", "range_test"),
+  /** Not a training policy: the weight-decay search's result is stored with this policy. */
+  WEIGHT_DECAY_SEARCH("weight_decay_search", "weight-decay search");
 
   private final String text;
   private final String label;

@@ -159,12 +159,13 @@ final class BenchPyTorch {
    * throws with the script's last output lines when it fails.
    */
   BenchStore.Result train(String model, String schedule, long seed, int epochs, int batchSize, int threads,
-      Path dataDir, Path json, Path log, IntConsumer onEpoch) throws IOException {
+      double weightDecay, Path dataDir, Path json, Path log, IntConsumer onEpoch) throws IOException {
     Files.createDirectories(json.toAbsolutePath().getParent());
     Files.deleteIfExists(json);
     List<String> command = List.of(python, script.toString(), "--model", model, "--epochs", Integer.toString(epochs),
         "--schedule", schedule, "--seed", Long.toString(seed), "--batch-size", Integer.toString(batchSize),
-        "--threads", Integer.toString(threads), "--data-dir", dataDir.toAbsolutePath().toString(),
+        "--threads", Integer.toString(threads), "--weight-decay", Double.toString(weightDecay),
+        "--data-dir", dataDir.toAbsolutePath().toString(),
         "--json", json.toAbsolutePath().toString());
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     callersEnvironment(builder.environment(), System.getenv("CLR4J_MALLOC_SET"));

@@ -29,6 +29,10 @@ final class BenchReport {
   static final class ModelRuns {
     final String model;
     BenchStore.Result rangeTest;
+    /** The weight-decay search (--weight-decay auto), else null. */
+    BenchStore.Result weightDecaySearch;
+    /** The weight decay of the scheduled policies. */
+    double weightDecay = BenchRunner.DEFAULT_WEIGHT_DECAY;
     Double bestLr;
     /** The grid, one run per rate (first seed), in grid order. */
     final List<BenchStore.Result> grid = new ArrayList<>();
@@ -133,14 +137,14 @@ final class BenchReport {
   }
 
   /** The header of the markdown summary: data, training settings, machine, and how to read the table. */
-  static String header(TrainTest data, int batchSize, List<Long> seeds, int threads) {
+  static String header(TrainTest data, int batchSize, List<Long> seeds, int threads, String weightDecay) {
     return String.format(Locale.ROOT, "## clr4j bench: %s (%d train / %d test)%n%n"
-        + "SGD momentum 0.9, weight decay 5e-4, batch %d; seeds %s; %d thread(s) of %d cores; clr4j %s on DJL's %s "
+        + "SGD momentum 0.9, %s, batch %d; seeds %s; %d thread(s) of %d cores; clr4j %s on DJL's %s "
         + "engine; %s.%n"
         + "Target: the best fixed rate's best test accuracy (mean over seeds). Epochs and seconds to target: first "
         + "epoch reaching it (mean over the seeds that do), training time only. Speed-up: the fixed rate's epochs "
         + "to target ÷ the policy's.%n",
-        data.train().name(), data.train().size(), data.test().size(), batchSize, seeds,
+        data.train().name(), data.train().size(), data.test().size(), weightDecay, batchSize, seeds,
         threads, Runtime.getRuntime().availableProcessors(), RunRecord.version(),
         RunRecord.environment().get("engine"), Instant.now().toString().substring(0, 10));
   }
@@ -203,6 +207,10 @@ final class BenchReport {
             .append(" .. ").append(Charts.fmt(m.rangeTest.upper))
             .append(", used by the cyclic policies and 1cycle.\n\n");
       }
+      if (m.weightDecaySearch != null) {
+        b.append(String.format(Locale.ROOT, "Weight decay (automatic, %.0f s): %s for the scheduled policies: %s.%n%n",
+            m.weightDecaySearch.wallSeconds, org.clr4j.Checks.format(m.weightDecay), m.weightDecaySearch.note));
+      }
       List<Row> rows = rows(m);
       b.append("| policy | schedule | epochs | epochs to target | seconds to target | speed-up vs fixed | "
           + "final accuracy | samples/s |\n|---|---|--:|--:|--:|--:|--:|--:|\n");
@@ -225,6 +233,10 @@ final class BenchReport {
       if (comparison != null) {
         b.append('\n').append(comparison).append('\n');
       }
+      String compute = computeTable(m, rows);
+      if (compute != null) {
+        b.append('\n').append(compute);
+      }
       if (!m.grid.isEmpty()) {
         b.append("\nFixed-rate grid (seed ").append(m.grid.get(0).seed).append(", ").append(m.grid.get(0).epochs)
             .append(" epochs):\n\n| lr | best accuracy (epoch) | final accuracy |\n|--:|--:|--:|\n");
@@ -245,6 +257,40 @@ final class BenchReport {
         }
       }
     }
+    return b.toString();
+  }
+
+  /**
+   * The compute to a tuned model, in wall seconds on this machine: the fixed-rate grid search (every grid run, which
+   * is what it takes to know the best rate) against clr4j's automatic recipe (the range test, the weight-decay search
+   * when there was one, and one run of the shortest 1cycle budget that reaches the target in every seed). Null
+   * without a grid or without such a 1cycle budget.
+   */
+  static String computeTable(ModelRuns m, List<Row> rows) {
+    Row onecycle = shortestOnecycle(rows);
+    if (m.grid.isEmpty() || onecycle == null) {
+      return null;
+    }
+    double gridSeconds = 0;
+    int gridEpochs = 0;
+    for (BenchStore.Result r : m.grid) {
+      gridSeconds += Double.isFinite(r.trainSeconds) ? r.trainSeconds : r.wallSeconds;
+      gridEpochs += r.epochResults.size();
+    }
+    double range = m.rangeTest == null ? 0 : m.rangeTest.wallSeconds;
+    double search = m.weightDecaySearch == null ? 0 : m.weightDecaySearch.wallSeconds;
+    // The whole 1cycle run: it reaches the target as it anneals, at or near its last epoch.
+    double training = m.rows.get(onecycle.label()).stream().filter(BenchStore.Result::completed)
+        .mapToDouble(r -> r.trainSeconds).average().orElse(Double.NaN);
+    double clr4j = range + search + training;
+    StringBuilder b = new StringBuilder("Compute to a tuned model (wall seconds, this machine):\n\n"
+        + "| route | tuning | training | total | grid ÷ route |\n|---|--:|--:|--:|--:|\n");
+    b.append(String.format(Locale.ROOT, "| grid search: %d fixed rates, %d epochs in all | — | %.0f s | %.0f s | 1.00× |%n",
+        m.grid.size(), gridEpochs, gridSeconds, gridSeconds));
+    b.append(String.format(Locale.ROOT, "| clr4j automatic: range test (%.0f s)%s, then %s (%d epoch%s) | %.0f s | %.0f s "
+        + "| %.0f s | %.2f× |%n", range, m.weightDecaySearch == null ? ""
+            : String.format(Locale.ROOT, ", weight-decay search (%.0f s)", search), onecycle.label(),
+        onecycle.epochs(), onecycle.epochs() == 1 ? "" : "s", range + search, training, clr4j, gridSeconds / clr4j));
     return b.toString();
   }
 
@@ -367,7 +413,7 @@ final class BenchReport {
     StringBuilder b = new StringBuilder("model,framework,policy,lr,seed,schedule,status,epoch,test_accuracy,test_loss,"
         + "train_loss,train_seconds,samples_per_second\n");
     for (BenchStore.Result r : results) {
-      if (r.kind() == BenchStore.Kind.RANGE_TEST) {
+      if (r.kind() == BenchStore.Kind.RANGE_TEST || r.kind() == BenchStore.Kind.WEIGHT_DECAY_SEARCH) {
         continue;
       }
       for (BenchStore.Epoch e : r.epochResults) {

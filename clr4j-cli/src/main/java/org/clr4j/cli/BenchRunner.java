@@ -13,7 +13,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.clr4j.Checks;
 import org.clr4j.data.TrainTest;
+import org.clr4j.tuning.WeightDecayChoice;
+import org.clr4j.tuning.WeightDecaySearch;
 import org.clr4j.djl.Steps;
 import org.clr4j.djl.optim.OptimizerConfig;
 import org.clr4j.djl.optim.OptimizerKind;
@@ -41,6 +44,9 @@ final class BenchRunner {
 
   static final Training LIBRARY = (config, listener, data, resume) -> new ReferenceTraining(config, data, null,
       listener).run(resume ? TrainingLoop.Resume.REQUIRED : TrainingLoop.Resume.NO);
+
+  /** The weight decay of every run unless the bench is told otherwise: the optimizer's default. */
+  static final double DEFAULT_WEIGHT_DECAY = OptimizerConfig.defaults(OptimizerKind.SGD).weightDecay();
 
   /** The file a training run keeps its checkpoint in, inside its checkpoint directory. */
   static final String CHECKPOINT_FILE = TrainingLoop.CHECKPOINT_FILE_NAME;
@@ -130,14 +136,53 @@ final class BenchRunner {
     return r;
   }
 
-  /** {@code schedule} trained with each seed, in seed order. */
+  /**
+   * The weight-decay search of {@code model} at {@code bounds} (--weight-decay auto): recorded, or run now (trials of
+   * 1cycle between the bounds, docs/RANGE_TEST.md) and recorded; the result's {@code weightDecay} is the choice.
+   */
+  BenchStore.Result weightDecaySearch(String model, DataModelOptions common, Bounds bounds)
+      throws IOException {
+    common.validate();
+    String id = String.join(" | ", BenchPolicy.WEIGHT_DECAY_SEARCH.text(), model, "onecycle " + bounds.lower() + ":"
+        + bounds.upper(), "candidates " + WeightDecaySearch.defaults().candidates(), "trial epochs "
+        + WeightDecayTuning.TRIAL_EPOCHS, "seed " + common.seed, dataKey);
+    BenchStore.Result recorded = store.get(id);
+    if (recorded != null) {
+      skipped++;
+      o.println(model + ": weight-decay search recorded: " + Checks.format(recorded.weightDecay) + " (" + recorded.note
+          + ")");
+      return recorded;
+    }
+    o.println(model + ": weight-decay search");
+    WeightDecayChoice choice = WeightDecayTuning.run(common, data.train(), batchSize, "onecycle", bounds, o);
+    BenchStore.Result r = new BenchStore.Result().kind(BenchStore.Kind.WEIGHT_DECAY_SEARCH)
+        .policy(BenchPolicy.WEIGHT_DECAY_SEARCH).status(BenchStore.Status.COMPLETED);
+    r.id = id;
+    r.model = model;
+    r.seed = common.seed;
+    r.epochs = WeightDecayTuning.TRIAL_EPOCHS;
+    r.weightDecay = choice.weightDecay();
+    r.note = choice.reason();
+    r.wallSeconds = choice.seconds();
+    store.add(r);
+    o.println();
+    return r;
+  }
+
+  /** {@code schedule} trained with each seed, in seed order, at weight decay {@code weightDecay}. */
   List<BenchStore.Result> everySeed(String model, BenchPolicy policy, Schedule schedule, List<Long> seeds,
-      int epochs) throws IOException {
+      int epochs, double weightDecay) throws IOException {
     List<BenchStore.Result> list = new ArrayList<>();
     for (long seed : seeds) {
-      list.add(clr4j(model, policy, schedule, null, seed, epochs));
+      list.add(clr4j(model, policy, schedule, null, seed, epochs, weightDecay));
     }
     return list;
+  }
+
+  /** {@link #clr4j(String, BenchPolicy, Schedule, Double, long, int, double)} at the default weight decay. */
+  BenchStore.Result clr4j(String model, BenchPolicy policy, Schedule schedule, Double lr, long seed, int epochs)
+      throws IOException {
+    return clr4j(model, policy, schedule, lr, seed, epochs, DEFAULT_WEIGHT_DECAY);
   }
 
   /**
@@ -146,9 +191,9 @@ final class BenchRunner {
    *
    * @throws Interrupted when Ctrl-C stopped the training (its checkpoint is kept for the next bench)
    */
-  BenchStore.Result clr4j(String model, BenchPolicy policy, Schedule schedule, Double lr, long seed, int epochs)
-      throws IOException {
-    String id = id(BenchStore.Kind.CLR4J, model, policy, schedule, seed, epochs);
+  BenchStore.Result clr4j(String model, BenchPolicy policy, Schedule schedule, Double lr, long seed, int epochs,
+      double weightDecay) throws IOException {
+    String id = id(BenchStore.Kind.CLR4J, model, policy, schedule, seed, epochs, weightDecay);
     String what = model + " " + (lr != null ? "fixed lr " + Charts.fmt(lr) : policy.label()) + " seed " + seed;
     BenchStore.Result recorded = store.get(id);
     if (recorded != null) {
@@ -159,7 +204,7 @@ final class BenchRunner {
     progress.begin(what);
     Path checkpoints = checkpointDir(id);
     boolean resume = Files.exists(checkpoints.resolve(CHECKPOINT_FILE));
-    ReferenceRun config = config(model, schedule, seed, epochs, checkpoints);
+    ReferenceRun config = config(model, schedule, seed, epochs, checkpoints, weightDecay);
     Listener listener = new Listener(model, epochs);
     long t0 = System.nanoTime();
     BenchStore.Result r = new BenchStore.Result().kind(BenchStore.Kind.CLR4J).policy(policy);
@@ -169,6 +214,7 @@ final class BenchRunner {
     r.lr = lr;
     r.seed = seed;
     r.epochs = epochs;
+    r.weightDecay = storedWeightDecay(weightDecay);
     TrainingResult result;
     try {
       result = resume ? resume(config, listener, checkpoints, what) : training.run(config, listener, data, false);
@@ -221,9 +267,17 @@ final class BenchRunner {
   }
 
   /** The training configuration of one clr4j run: the bench's one construction of the library's config. */
-  private ReferenceRun config(String model, Schedule schedule, long seed, int epochs, Path checkpoints) {
+  private ReferenceRun config(String model, Schedule schedule, long seed, int epochs, Path checkpoints,
+      double weightDecay) {
+    OptimizerConfig d = OptimizerConfig.defaults(OptimizerKind.SGD);
     return new ReferenceRun(ReferenceModel.fromName(model), batchSize, epochs, schedule,
-        OptimizerConfig.defaults(OptimizerKind.SGD), seed, Double.NaN, 1000, checkpoints);
+        new OptimizerConfig(d.kind(), d.momentum(), weightDecay, d.clipGrad(), d.updatePath()), seed, Double.NaN,
+        1000, checkpoints);
+  }
+
+  /** What a result stores of its weight decay: null for the default, as results of earlier benches hold. */
+  private static Double storedWeightDecay(double weightDecay) {
+    return weightDecay == DEFAULT_WEIGHT_DECAY ? null : weightDecay;
   }
 
   /** The epochs finished so far (kept when a run diverges), and the progress bar fed every 10 steps. */
@@ -262,9 +316,9 @@ final class BenchRunner {
    * PyTorch's 1cycle configuration: the recorded result, or trained now and recorded; null when the script failed
    * (its message is printed, and the bench goes on without it).
    */
-  BenchStore.Result pytorch(BenchPyTorch torch, String model, Schedule schedule, long seed, int epochs, Path idx)
-      throws IOException {
-    String id = id(BenchStore.Kind.PYTORCH, model, BenchPolicy.ONECYCLE, schedule, seed, epochs);
+  BenchStore.Result pytorch(BenchPyTorch torch, String model, Schedule schedule, long seed, int epochs, Path idx,
+      double weightDecay) throws IOException {
+    String id = id(BenchStore.Kind.PYTORCH, model, BenchPolicy.ONECYCLE, schedule, seed, epochs, weightDecay);
     BenchStore.Result recorded = store.get(id);
     if (recorded != null) {
       skipped++;
@@ -278,7 +332,7 @@ final class BenchRunner {
     long t0 = System.nanoTime();
     BenchStore.Result r;
     try {
-      r = torch.train(model, schedule.toString(), seed, epochs, batchSize, threads, idx,
+      r = torch.train(model, schedule.toString(), seed, epochs, batchSize, threads, weightDecay, idx,
           dir.resolve(model + "-onecycle-seed" + seed + ".json"),
           dir.resolve(model + "-onecycle-seed" + seed + ".log"),
           epoch -> {
@@ -296,6 +350,7 @@ final class BenchRunner {
     r.id = id;
     r.model = model;
     r.seed = seed;
+    r.weightDecay = storedWeightDecay(weightDecay);
     r.wallSeconds = (System.nanoTime() - t0) / 1e9;
     store.add(r);
     printFinished(what, r);
@@ -315,11 +370,15 @@ final class BenchRunner {
     o.flush();
   }
 
-  /** A training configuration's id: what it trains and on which data; equal ids are the same configuration. */
+  /**
+   * A training configuration's id: what it trains and on which data; equal ids are the same configuration. The
+   * default weight decay is left out, so that results of benches before the weight decay could change still match.
+   */
   private String id(BenchStore.Kind kind, String model, BenchPolicy policy, Schedule schedule, long seed,
-      int epochs) {
+      int epochs, double weightDecay) {
     return String.join(" | ", kind.text(), model, policy.text(), schedule.toString(), "seed " + seed,
-        "epochs " + epochs, dataKey);
+        "epochs " + epochs, dataKey) + (weightDecay == DEFAULT_WEIGHT_DECAY ? ""
+            : " | weight decay " + weightDecay);
   }
 
   /** Where the configuration {@code id} keeps its checkpoint until it finishes. */
@@ -329,7 +388,7 @@ final class BenchRunner {
 
   /** The id of a clr4j configuration, as {@link #clr4j} stores it. */
   String clr4jId(String model, BenchPolicy policy, Schedule schedule, long seed, int epochs) {
-    return id(BenchStore.Kind.CLR4J, model, policy, schedule, seed, epochs);
+    return id(BenchStore.Kind.CLR4J, model, policy, schedule, seed, epochs, DEFAULT_WEIGHT_DECAY);
   }
 
   private static BenchStore.Epoch epoch(EpochResult e) {

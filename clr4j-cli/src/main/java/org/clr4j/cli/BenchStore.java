@@ -26,11 +26,11 @@ final class BenchStore {
       .serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
 
   /**
-   * What a result is: a clr4j training run, a PyTorch one or a range test. The text is what results.jsonl holds
+   * What a result is: a clr4j training run, a PyTorch one, a range test or a weight-decay search. The text is what results.jsonl holds
    * (and bench.csv's framework column), so results of earlier benches keep loading.
    */
   enum Kind {
-    CLR4J("clr4j"), PYTORCH("pytorch"), RANGE_TEST("range_test");
+    CLR4J("clr4j"), PYTORCH("pytorch"), RANGE_TEST("range_test"), WEIGHT_DECAY_SEARCH("weight_decay_search");
 
     private final String text;
 
@@ -91,6 +91,11 @@ final class BenchStore {
     double trainSeconds = Double.NaN;
     double wallSeconds = Double.NaN;
     List<Epoch> epochResults = new ArrayList<>();
+    /**
+     * A training run's weight decay when not the default (null: the default, as in results of earlier benches); a
+     * weight-decay search's choice.
+     */
+    Double weightDecay;
     // Range tests only.
     Double lower;
     Double upper;

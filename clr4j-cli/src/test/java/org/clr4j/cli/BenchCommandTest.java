@@ -64,6 +64,74 @@ class BenchCommandTest {
     assertEquals(table(r.out()), table(again.out()), "the resumed report is the same report");
   }
 
+  /**
+   * --weight-decay auto: one search per model after the range test, recorded (and skipped on resume), its choice in
+   * the summary and in every scheduled policy's configuration; the grid keeps the default.
+   */
+  @Test
+  void autoWeightDecaySearchesOnceAndTheScheduledPoliciesUseTheChoice(@TempDir Path out) throws IOException {
+    String[] args = with(tiny(out), "--weight-decay", "auto");
+    ScheduleCommandTest.Result r = ScheduleCommandTest.run(args);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("mlp: weight-decay search"), r.out());
+    assertTrue(r.out().contains("Weight decay (automatic, "), r.out());
+    assertTrue(r.out().contains("weight decay automatic for the scheduled policies (grid: 5e-4)"), r.out());
+    BenchStore store = BenchStore.open(out);
+    assertEquals(10, store.size(), "9 as without it, and the search");
+    BenchStore.Result search = store.all().stream()
+        .filter(x -> x.kind() == BenchStore.Kind.WEIGHT_DECAY_SEARCH).findFirst().orElseThrow();
+    double chosen = search.weightDecay;
+    assertTrue(search.note.startsWith("highest mean held-out accuracy of short runs"), search.note);
+    for (BenchStore.Result x : store.all()) {
+      if (x.kind() != BenchStore.Kind.CLR4J) {
+        continue;
+      }
+      Double expected = x.policy() == BenchPolicy.FIXED || chosen == BenchRunner.DEFAULT_WEIGHT_DECAY ? null : chosen;
+      assertEquals(expected, x.weightDecay, x.id);
+      assertEquals(expected != null, x.id.endsWith(" | weight decay " + chosen), x.id);
+    }
+    ScheduleCommandTest.Result again = ScheduleCommandTest.run(args);
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("mlp: weight-decay search recorded: "), again.out());
+    assertTrue(again.out().contains("skipped 10 finished configuration(s)"), again.out());
+  }
+
+  private static String[] with(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
+  }
+
+  /**
+   * The compute to a tuned model: every grid run against the range test, the weight-decay search and the whole run
+   * of the shortest 1cycle budget reaching the target in every seed.
+   */
+  @Test
+  void computeToATunedModelCountsTheWholeGridAgainstTuningAndTheShortestOnecycle() {
+    BenchReport.ModelRuns m = new BenchReport.ModelRuns("mlp");
+    m.grid.add(run(0.80, 0.85, 0.90));
+    m.grid.add(run(0.70, 0.75, 0.80));
+    m.rangeTest = new BenchStore.Result();
+    m.rangeTest.wallSeconds = 4;
+    m.weightDecaySearch = new BenchStore.Result();
+    m.weightDecaySearch.wallSeconds = 6;
+    m.bestLr = 0.01;
+    m.rows.put(BenchReport.fixedLabel(m), List.of(m.grid.get(0)));
+    m.rows.put("1cycle, 1 epoch", List.of(run(0.95)));
+    m.rows.put("1cycle", List.of(run(0.91, 0.95)));
+    for (BenchStore.Result x : m.grid) {
+      x.trainSeconds = 30;
+    }
+    m.rows.get("1cycle, 1 epoch").get(0).trainSeconds = 10;
+    String table = BenchReport.computeTable(m, BenchReport.rows(m));
+    assertTrue(table.contains("| grid search: 2 fixed rates, 6 epochs in all | — | 60 s | 60 s | 1.00× |"), table);
+    assertTrue(table.contains("| clr4j automatic: range test (4 s), weight-decay search (6 s), then 1cycle, 1 epoch "
+        + "(1 epoch) | 10 s | 10 s | 20 s | 3.00× |"), table);
+    m.rows.put("1cycle, 1 epoch", List.of(run(0.5)));
+    m.rows.put("1cycle", List.of(run(0.5, 0.6)));
+    assertEquals(null, BenchReport.computeTable(m, BenchReport.rows(m)), "no 1cycle budget reaches the target");
+  }
+
   /** The markdown table rows of a bench's output. */
   private static List<String> table(String out) {
     return out.lines().filter(l -> l.startsWith("| ")).toList();
@@ -202,7 +270,7 @@ class BenchCommandTest {
   @ParameterizedTest
   @ValueSource(strings = {"--models=rnn", "--lrs=0.1,-1", "--seeds=0", "--epochs=mlp=0", "--fixed-epochs=0",
       "--onecycle-epochs=0",
-      "--method=best", "--train-samples=3"})
+      "--method=best", "--train-samples=3", "--weight-decay=x", "--weight-decay=-1"})
   void badOptionsExitWithCode2AndOneLine(String option, @TempDir Path out) {
     ScheduleCommandTest.Result r = ScheduleCommandTest.run("bench", "--quick", "--no-pytorch", option, "--out",
         out.toString());
