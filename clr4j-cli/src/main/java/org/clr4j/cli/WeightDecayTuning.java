@@ -60,9 +60,10 @@ final class WeightDecayTuning {
       choice = ReferenceWeightDecaySearch.run(search, run, train, heldOut, common.seed, common.device(), steps,
           (trial, done, all) -> {
             offset[0] = done * trialSteps;
-            o.printf(Locale.ROOT, "  weight decay %-6s seed %d: %s held out (%.0f s)%n",
-                Checks.format(trial.weightDecay()), trial.seed(), Double.isNaN(trial.accuracy()) ? "diverged"
-                    : String.format(Locale.ROOT, "%.2f %%", 100 * trial.accuracy()), trial.seconds());
+            o.printf(Locale.ROOT, "  weight decay %-6s seed %d: %s (%.0f s)%n",
+                Checks.format(trial.weightDecay()), trial.seed(), trial.diverged() ? "diverged"
+                    : String.format(Locale.ROOT, "held-out loss %.4f, accuracy %.2f %%", trial.loss(),
+                        100 * trial.accuracy()), trial.seconds());
             o.flush();
           });
     }
@@ -79,6 +80,7 @@ final class WeightDecayTuning {
       java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
       m.put("weight_decay", t.weightDecay());
       m.put("seed", t.seed());
+      m.put("heldout_loss", t.loss());
       m.put("heldout_accuracy", t.accuracy());
       m.put("seconds", t.seconds());
       trials.add(m);
@@ -86,6 +88,7 @@ final class WeightDecayTuning {
     java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
     m.put("chosen", choice.weightDecay());
     m.put("reason", choice.reason());
+    m.put("criterion", WeightDecaySearch.DEFAULT_CRITERION.words());
     m.put("seconds", choice.seconds());
     m.put("trial_epochs", TRIAL_EPOCHS);
     m.put("trials", trials);
@@ -94,9 +97,9 @@ final class WeightDecayTuning {
 
   /** weight-decay.csv: one line per trial, the chosen value marked. */
   static void csv(WeightDecayChoice choice, java.io.Writer w) throws IOException {
-    w.write("weight_decay,seed,heldout_accuracy,seconds,chosen\n");
+    w.write("weight_decay,seed,heldout_loss,heldout_accuracy,seconds,chosen\n");
     for (WeightDecayTrial t : choice.trials()) {
-      w.write(t.weightDecay() + "," + t.seed() + "," + t.accuracy() + "," + t.seconds() + ","
+      w.write(t.weightDecay() + "," + t.seed() + "," + t.loss() + "," + t.accuracy() + "," + t.seconds() + ","
           + (t.weightDecay() == choice.weightDecay()) + "\n");
     }
   }

@@ -81,7 +81,7 @@ class BenchCommandTest {
     BenchStore.Result search = store.all().stream()
         .filter(x -> x.kind() == BenchStore.Kind.WEIGHT_DECAY_SEARCH).findFirst().orElseThrow();
     double chosen = search.weightDecay;
-    assertTrue(search.note.startsWith("highest mean held-out accuracy of short runs"), search.note);
+    assertTrue(search.note.startsWith("lowest mean held-out loss of short runs"), search.note);
     for (BenchStore.Result x : store.all()) {
       if (x.kind() != BenchStore.Kind.CLR4J) {
         continue;

@@ -89,7 +89,7 @@ class TrainAndFindCommandTest {
     assertTrue(r.out().contains("weight decay: 4 short runs (1 epoch of 200 samples each, onecycle "), r.out());
     assertTrue(r.out().contains("scored on 40 held-out training samples"), r.out());
     List<String> csv = Files.readAllLines(out.resolve("weight-decay.csv"));
-    assertEquals("weight_decay,seed,heldout_accuracy,seconds,chosen", csv.get(0));
+    assertEquals("weight_decay,seed,heldout_loss,heldout_accuracy,seconds,chosen", csv.get(0));
     assertEquals(5, csv.size(), "one line per candidate");
     List<String> chosen = csv.stream().filter(l -> l.endsWith(",true")).toList();
     assertEquals(1, chosen.size(), csv.toString());
@@ -98,10 +98,10 @@ class TrainAndFindCommandTest {
     JsonObject search = record.getAsJsonObject("weight_decay_search");
     assertEquals(Double.parseDouble(wd), search.get("chosen").getAsDouble());
     assertEquals(4, search.getAsJsonArray("trials").size());
-    assertTrue(search.get("reason").getAsString().startsWith("highest mean held-out accuracy of short runs"));
+    assertTrue(search.get("reason").getAsString().startsWith("lowest mean held-out loss of short runs"));
     assertTrue(record.get("optimizer").getAsString().contains("weight_decay=" + org.clr4j.Checks.format(
         Double.parseDouble(wd)) + ","), record.get("optimizer") + " vs " + wd);
-    assertTrue(r.out().contains("weight decay: " + org.clr4j.Checks.format(Double.parseDouble(wd)) + " (highest"),
+    assertTrue(r.out().contains("weight decay: " + org.clr4j.Checks.format(Double.parseDouble(wd)) + " (lowest"),
         r.out());
     assertEquals(wd, Files.readString(out.resolve("checkpoint/weight-decay.txt")).strip());
     // --resume takes the chosen value from the checkpoint instead of searching again.

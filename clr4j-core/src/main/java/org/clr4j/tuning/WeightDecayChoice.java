@@ -17,7 +17,12 @@ public record WeightDecayChoice(double weightDecay, List<WeightDecayTrial> trial
 
   /** The mean held-out accuracy of {@code weightDecay}'s trials: NaN when one diverged or none ran. */
   public double meanAccuracy(double weightDecay) {
-    return WeightDecaySearch.meanAccuracy(trials, weightDecay);
+    return WeightDecaySearch.mean(trials, weightDecay, WeightDecayCriterion.HELD_OUT_ACCURACY);
+  }
+
+  /** The mean held-out loss of {@code weightDecay}'s trials: NaN when one diverged or none ran. */
+  public double meanLoss(double weightDecay) {
+    return WeightDecaySearch.mean(trials, weightDecay, WeightDecayCriterion.HELD_OUT_LOSS);
   }
 
   /** The trials' total wall time in seconds: what the choice cost. */

@@ -2,10 +2,12 @@ package org.clr4j.reference;
 
 import ai.djl.Device;
 import java.util.Arrays;
+import java.util.List;
 import org.clr4j.Checks;
 import org.clr4j.data.Dataset;
 import org.clr4j.data.TrainTest;
 import org.clr4j.djl.optim.OptimizerConfig;
+import org.clr4j.djl.train.EpochResult;
 import org.clr4j.djl.train.TrainingDivergedException;
 import org.clr4j.djl.train.TrainingLoop;
 import org.clr4j.sampling.EpochOrder;
@@ -14,7 +16,8 @@ import org.clr4j.tuning.WeightDecaySearch;
 
 /**
  * A {@link WeightDecaySearch} on a reference model: each trial trains a fresh model with the trial schedule (1cycle
- * over the trial's steps, say) on the training data minus a held-out part, and reports its accuracy on that part.
+ * over the trial's steps, say) on the training data minus a held-out part, and reports its loss and accuracy on
+ * that part.
  * The held-out samples are chosen by the seed and are the same for every trial, so the trials differ only in weight
  * decay and seed; the test set is never looked at.
  */
@@ -64,9 +67,12 @@ public final class ReferenceWeightDecaySearch {
       ReferenceRun trial = new ReferenceRun(run.model(), run.batchSize(), run.epochs(), run.schedule(), optimizer,
           trialSeed, Double.NaN, run.evalBatchSize(), null);
       try {
-        return new ReferenceTraining(trial, split, device, listener).run(TrainingLoop.Resume.NO).finalAccuracy();
+        List<EpochResult> epochs =
+            new ReferenceTraining(trial, split, device, listener).run(TrainingLoop.Resume.NO).epochs();
+        EpochResult last = epochs.get(epochs.size() - 1);
+        return new WeightDecaySearch.Outcome(last.testLoss(), last.testAccuracy());
       } catch (TrainingDivergedException e) {
-        return Double.NaN;
+        return WeightDecaySearch.Outcome.DIVERGED;
       }
     }, seed, trials);
   }
