@@ -105,7 +105,8 @@ final class BenchRunner {
       long oneCycleSteps) throws IOException {
     common.validate();
     String id = String.join(" | ", BenchPolicy.RANGE_TEST.text(), model, range.test().toString(),
-        "method " + range.method().cliName(), "validation " + range.validation, "seed " + common.seed, dataKey);
+        "method " + range.method().cliName(), "validation " + range.validation, "seed " + common.seed, dataKey)
+        + (range.repeats == 1 ? "" : " | repeats " + range.repeats); // one test: the id of benches before repeats
     BenchStore.Result recorded = store.get(id);
     if (recorded != null) {
       skipped++;

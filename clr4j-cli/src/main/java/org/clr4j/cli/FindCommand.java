@@ -58,13 +58,6 @@ final class FindCommand implements Callable<Integer> {
       description = "Epochs the printed schedule is sized for. Default: ${DEFAULT-VALUE}.")
   int epochs;
 
-  @Option(names = "--repeats", paramLabel = "N", defaultValue = "" + DEFAULT_REPEATS,
-      description = "Range tests to run, each from the same initialization with a data order of its own; the "
-          + "bounds are the medians of theirs, printed with their spread (min..max, max/min). One test's upper "
-          + "bound can move severalfold with the data order alone. 1: one test, as before. Default: "
-          + "${DEFAULT-VALUE} (chosen by measurement, docs/RANGE_TEST.md).")
-  int repeats;
-
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "clr4j-find",
       description = "Output directory. Default: ${DEFAULT-VALUE}.")
   Path out;
@@ -82,7 +75,6 @@ final class FindCommand implements Callable<Integer> {
     common.refuseAutoWeightDecay("find");
     Checks.atLeast("--epochs", epochs, 1);
     PolicyChoice.check(policy);
-    checkRepeats(repeats);
     range.validate();
     RunDirectory.requireUsable("--out", out);
     TrainTest data = common.load();
@@ -94,7 +86,7 @@ final class FindCommand implements Callable<Integer> {
       PrintWriter o = spec.commandLine().getOut();
       o.println("data:  " + data.train());
       int batch = common.batchSize(data, o);
-      Found found = range.run(common, data, o, repeats);
+      Found found = range.run(common, data, o);
       long perEpoch = Steps.perEpoch(data.train().size(), batch);
       Schedule schedule;
       o.println();
@@ -131,6 +123,13 @@ final class FindCommand implements Callable<Integer> {
 
   /** The range test's own options, shared by find, train --bounds auto and demo. */
   static final class RangeTestOptions {
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "" + DEFAULT_REPEATS,
+        description = "Range tests to run, each from the same initialization with a data order of its own; the "
+            + "bounds are the medians of theirs, printed with their spread (min..max, max/min). One test's upper "
+            + "bound can move severalfold with the data order alone. 1: one test, as before. Default: "
+            + "${DEFAULT-VALUE} (chosen by measurement, docs/RANGE_TEST.md).")
+    int repeats = DEFAULT_REPEATS;
+
     @Option(names = "--method", paramLabel = "M",
         description = "Suggestion method: divergence (the default, chosen by measurement), minimum, steepest, "
             + "min_div_10, valley or accuracy (see docs/RANGE_TEST.md).")
@@ -178,6 +177,7 @@ final class FindCommand implements Callable<Integer> {
     /** The range test's options in CLI terms; fails (bad input) naming the option. */
     void validate() {
       method();
+      checkRepeats(repeats);
       if (steps > MAX_STEPS) {
         throw new IllegalArgumentException("--range-steps (" + steps + ") must be <= " + MAX_STEPS
             + "; a range test is one short run");
@@ -206,9 +206,9 @@ final class FindCommand implements Callable<Integer> {
           .replaceAll("^steps\\b", "--range-steps").replaceAll("\\bminSteps\\b", "the range test's minimum steps");
     }
 
-    /** Runs one test with a progress bar and prints every method's suggestion, marking the chosen one. */
+    /** Runs --repeats tests, as {@link #run(DataModelOptions, TrainTest, PrintWriter, int)} does. */
     Found run(DataModelOptions common, TrainTest data, PrintWriter o) {
-      return run(common, data, o, 1);
+      return run(common, data, o, repeats);
     }
 
     /**

@@ -56,11 +56,12 @@ class BenchPlanTest {
     for (BenchPolicy p : BenchPolicy.values()) {
       assertEquals(p, BenchPolicy.ofText(p.text()));
     }
-    assertEquals(List.of("fixed", "step", "triangular2", "exp_range", "triangular_decay", "onecycle", "range_test"),
+    assertEquals(List.of("fixed", "step", "triangular2", "exp_range", "triangular_decay", "onecycle", "range_test",
+        "weight_decay_search"),
         List.of(BenchPolicy.values()).stream().map(BenchPolicy::text).toList());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchPolicy.ofText("cosine"));
     assertEquals("policy (cosine) must be one of fixed, step, triangular2, exp_range, triangular_decay, onecycle, "
-        + "range_test", e.getMessage());
+        + "range_test, weight_decay_search", e.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> BenchPlan.schedule(BenchPolicy.FIXED, new Bounds(0.01, 0.1), 0.05, 10, 100));
   }
