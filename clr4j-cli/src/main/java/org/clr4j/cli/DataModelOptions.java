@@ -44,7 +44,7 @@ final class DataModelOptions {
   Double momentum;
 
   @Option(names = "--weight-decay", paramLabel = "WD|auto",
-      description = "Weight decay, or (train, bench with sgd/nesterov) 'auto': chosen by short 1cycle runs at a few "
+      description = "Weight decay, or (train, demo, bench; sgd/nesterov) 'auto': chosen by short 1cycle runs at a few "
           + "values, each scored on held-out training samples (docs/RANGE_TEST.md). Default: 5e-4 for "
           + "sgd/nesterov, 0 for adam, 0.01 for adamw.")
   String weightDecay;
@@ -110,7 +110,7 @@ final class DataModelOptions {
    */
   void refuseAutoWeightDecay(String command) {
     if (autoWeightDecay()) {
-      throw new IllegalArgumentException("--weight-decay auto is for train and bench; " + command + " needs a number,"
+      throw new IllegalArgumentException("--weight-decay auto is for train, demo and bench; " + command + " needs a number,"
           + " e.g. 5e-4");
     }
   }

@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 import org.clr4j.Checks;
 import org.clr4j.data.TrainTest;
 import org.clr4j.djl.Steps;
+import org.clr4j.djl.optim.OptimizerConfig;
+import org.clr4j.tuning.WeightDecayChoice;
 import org.clr4j.djl.train.EpochResult;
 import org.clr4j.djl.train.TrainingDivergedException;
 import org.clr4j.djl.train.TrainingLoop;
@@ -60,6 +62,9 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin DataModelOptions common = new DataModelOptions();
 
   @Mixin FindCommand.RangeTestOptions range = new FindCommand.RangeTestOptions();
+
+  /** The optimizer the runs train with: the options', with the searched weight decay under --weight-decay auto. */
+  private OptimizerConfig optimizer;
 
   @Option(names = "--epochs", paramLabel = "N", defaultValue = "5",
       description = "The budget every run gets. Default: ${DEFAULT-VALUE}.")
@@ -129,7 +134,6 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     long start = System.nanoTime();
     common.validate();
-    common.refuseAutoWeightDecay("demo");
     if (common.optimizerConfig().kind().scheduleFree()) {
       throw new IllegalArgumentException("--optimizer (" + common.optimizer + ") is Schedule-Free, which takes no"
           + " cycled momentum: the demo's CLR and 1cycle runs need it; use train --optimizer " + common.optimizer
@@ -162,6 +166,13 @@ final class DemoCommand implements Callable<Integer> {
     o.flush();
     FindCommand.Found found = range.run(common, data, o);
     Bounds bounds = found.chosen().rounded(2);
+    WeightDecayChoice weightDecay = null;
+    optimizer = common.optimizerConfig();
+    if (common.autoWeightDecay()) {
+      o.println();
+      weightDecay = WeightDecayTuning.run(common, data.train(), common.batchSize, "onecycle", found.chosen(), o);
+      optimizer = common.optimizerConfig(weightDecay.weightDecay());
+    }
     double lr = explicitLr != null ? explicitLr : geometricMean(bounds);
     List<Run> runs = List.of(
         new Run("fixed", "fixed lr", Schedule.parse("constant(lr=" + org.clr4j.Checks.format(lr) + ")")),
@@ -191,7 +202,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     Files.createDirectories(out);
     found.write(out, common, data, runs.get(2).schedule, "demo");
-    DemoReport report = new DemoReport(out, common, data, found, bounds, runs, epochs, perEpoch,
+    DemoReport report = new DemoReport(out, common, optimizer, weightDecay, data, found, bounds, runs, epochs, perEpoch,
         fixedLrRule(explicitLr != null, bounds), verdict, reproduce(), (System.nanoTime() - start) / 1e9);
     report.write();
     o.println();
@@ -244,7 +255,7 @@ final class DemoCommand implements Callable<Integer> {
   /** Trains one run's schedule: the demo's one call into the training library. */
   private TrainingResult trainWithLibrary(Schedule schedule, TrainingLoop.Listener listener, TrainTest data) {
     ReferenceRun config = new ReferenceRun(common.referenceModel(), common.batchSize, epochs, schedule,
-        common.optimizerConfig(), common.seed, Double.NaN, 1000, null);
+        optimizer, common.seed, Double.NaN, 1000, null);
     return new ReferenceTraining(config, data, common.device(), listener).run(TrainingLoop.Resume.NO);
   }
 

@@ -1,5 +1,7 @@
 package org.clr4j.cli;
 
+import org.clr4j.djl.optim.OptimizerConfig;
+import org.clr4j.tuning.WeightDecayChoice;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,9 @@ final class DemoReport {
 
   private final Path dir;
   private final DataModelOptions common;
+  private final OptimizerConfig optimizer;
+  /** The weight-decay search of --weight-decay auto, else null. */
+  private final WeightDecayChoice weightDecay;
   private final TrainTest data;
   private final FindCommand.Found found;
   private final Bounds bounds;
@@ -41,11 +46,13 @@ final class DemoReport {
   private final String command;
   private final double seconds;
 
-  DemoReport(Path dir, DataModelOptions common, TrainTest data, FindCommand.Found found, Bounds bounds,
-      List<DemoCommand.Run> runs, int epochs, long perEpoch, String fixedLrRule, List<String> verdict, String command,
-      double seconds) {
+  DemoReport(Path dir, DataModelOptions common, OptimizerConfig optimizer, WeightDecayChoice weightDecay, TrainTest data,
+      FindCommand.Found found, Bounds bounds, List<DemoCommand.Run> runs, int epochs, long perEpoch,
+      String fixedLrRule, List<String> verdict, String command, double seconds) {
     this.dir = dir;
     this.common = common;
+    this.optimizer = optimizer;
+    this.weightDecay = weightDecay;
     this.data = data;
     this.found = found;
     this.bounds = bounds;
@@ -161,11 +168,14 @@ final class DemoReport {
   private RunRecord record() {
     RunRecord record = RunRecord.of("demo");
     record.put("command_line", command);
-    record.put("model", common.model).put("optimizer", common.optimizerConfig().toString())
+    record.put("model", common.model).put("optimizer", optimizer.toString())
         .put("batch_size", common.batchSize).put("seed", common.seed).put("threads", common.threads())
         .put("epochs", epochs).put("steps_per_epoch", perEpoch)
         .put("data", data.train().source()).put("data_name", data.train().name())
         .put("train_samples", data.train().size()).put("test_samples", data.test().size());
+    if (weightDecay != null) {
+      record.put("weight_decay_search", WeightDecayTuning.record(weightDecay));
+    }
     Map<String, Object> rt = new LinkedHashMap<>();
     rt.put("spec", found.test().toString());
     rt.put("method", found.chosenSuggestion().method().cliName());
@@ -226,7 +236,8 @@ final class DemoReport {
     h.append("<p>The learning-rate range test chose bounds; then the same ").append(esc(common.model))
         .append(" model was trained three times on ").append(data.train().size()).append(" training samples of ")
         .append(esc(data.train().name())).append(" with the same data order, seed (").append(common.seed)
-        .append("), optimizer (<code>").append(esc(common.optimizerConfig().toString())).append("</code>), batch size ")
+        .append("), optimizer (<code>").append(esc(optimizer.toString())).append("</code>").append(weightDecay == null ? ""
+            : ", weight decay chosen by " + esc(weightDecay.reason())).append("), batch size ")
         .append(common.batchSize).append(" and budget (").append(epochs).append(" epoch(s) of ").append(perEpoch)
         .append(" steps), changing only the learning-rate schedule. Test accuracy is measured on ")
         .append(data.test().size()).append(" held-out test samples after each epoch.</p>\n");

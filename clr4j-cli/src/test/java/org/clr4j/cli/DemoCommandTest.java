@@ -114,6 +114,22 @@ class DemoCommandTest {
     assertTrue(Files.exists(out.resolve("range-test.csv")));
   }
 
+  /** --weight-decay auto: the search after the range test, its choice in the runs' optimizer and in demo.json. */
+  @Test
+  void autoWeightDecayChoosesBeforeTheRunsAndTheReportSaysWhy(@TempDir Path tmp) throws IOException {
+    Path out = tmp.resolve("demo");
+    Result r = run("demo", "--model", "mlp", "--train-samples", "600", "--test-samples", "100", "--epochs", "1",
+        "--range-steps", "30", "--threads", "1", "--weight-decay", "auto", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("weight decay: 4 short runs"), r.out());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("weight decay: ([0-9.e-]+) \\(lowest mean held-out "
+        + "loss").matcher(r.out());
+    assertTrue(m.find(), r.out());
+    String json = Files.readString(out.resolve("demo.json"));
+    assertTrue(json.contains("\"weight_decay_search\""), json);
+    assertTrue(json.contains("weight_decay=" + m.group(1) + ","), m.group(1) + " in " + json);
+  }
+
   @Test
   void geometricMeanIsTheLogMidpointToTwoDigits() {
     assertEquals(0.02, DemoCommand.geometricMean(new Bounds(0.01, 0.04)));

@@ -235,7 +235,7 @@ class TrainAndFindCommandTest {
       "find --repeats 101", "find --repeats x",
       "train --momentum 1.5", "train --data csv:/no/such/file.csv", "train --weight-decay x",
       "train --weight-decay -1", "train --weight-decay auto --optimizer adam",
-      "train --weight-decay auto --schedule constant(lr=0.1)", "find --weight-decay auto", "demo --weight-decay auto"})
+      "train --weight-decay auto --schedule constant(lr=0.1)", "find --weight-decay auto"})
   void badInputIsOneLineAndExitCode2(String line) {
     ScheduleCommandTest.Result r = ScheduleCommandTest.run(line.split(" "));
     assertEquals(2, r.code(), line + " -> " + r.err());
