@@ -145,11 +145,21 @@ final class BenchCommand implements Callable<Integer> {
           + "compute to a tuned model. Default: 5e-4.")
   String weightDecay;
 
+  @Option(names = "--schedule-free", description = "Also train Schedule-Free SGD (Defazio et al. 2024; 5 %% linear "
+      + "warm-up, then constant) for each model's budget: every --sf-lrs rate on the first seed, the best on the "
+      + "others. Off by default (it adds (rates + seeds - 1) × budget epochs per model).")
+  boolean scheduleFree;
+
+  @Option(names = "--sf-lrs", paramLabel = "LR", split = ",",
+      description = "Schedule-Free's rates, the authors' 10-50× a classical SGD rate. Default: 0.5,1,2.")
+  List<Double> sfLrs;
+
   @Mixin FindCommand.RangeTestOptions range = new FindCommand.RangeTestOptions();
 
   // Resolved settings.
   private List<String> modelList;
   private List<Double> lrList;
+  private List<Double> scheduleFreeLrs;
   private int fixed;
   private Map<String, Integer> budget;
   private Map<String, List<Integer>> shorter;
@@ -176,7 +186,7 @@ final class BenchCommand implements Callable<Integer> {
     BenchPyTorch torch = pytorchRunner();
     int perEpoch = BenchRunner.stepsPerEpoch(trainTest.train().size(), batchSize);
     BenchPlan plan = new BenchPlan(modelList, lrList, fixed, budget, shorter, seedList, batchSize, perEpoch,
-        torch != null);
+        torch != null, scheduleFreeLrs);
     BenchRunner runner = new BenchRunner(store, out, o, trainTest, batchSize, threadCount, BenchRunner.LIBRARY);
     o.println("clr4j bench: " + String.join(", ", modelList) + " on " + trainTest.train().name() + " ("
         + trainTest.train().size() + " train / " + trainTest.test().size() + " test), batch " + batchSize + ", "
@@ -263,6 +273,17 @@ final class BenchCommand implements Callable<Integer> {
     }
     for (double lr : lrList) {
       Checks.positive("--lrs", lr);
+    }
+    if (sfLrs != null && !scheduleFree) {
+      throw new IllegalArgumentException("--sf-lrs needs --schedule-free");
+    }
+    scheduleFreeLrs = !scheduleFree ? List.of() : sfLrs != null ? List.copyOf(new LinkedHashSet<>(sfLrs))
+        : BenchPlan.SF_LRS;
+    if (scheduleFree && scheduleFreeLrs.isEmpty()) {
+      throw new IllegalArgumentException("--sf-lrs must list at least one learning rate");
+    }
+    for (double lr : scheduleFreeLrs) {
+      Checks.positive("--sf-lrs", lr);
     }
     fixed = Checks.atLeast("--fixed-epochs", fixedEpochs != null ? fixedEpochs : quick ? 2 : 20, 1);
     budget = parseEpochs(epochs, modelList, quick);
@@ -430,6 +451,9 @@ final class BenchCommand implements Callable<Integer> {
       m.rows.put(run.label(), runner.everySeed(model, run.policy(), run.schedule(), seeds, run.epochs(),
           m.weightDecay));
     }
+    if (!plan.scheduleFreeLrs().isEmpty()) {
+      scheduleFree(m, plan, runner);
+    }
     if (torch != null) {
       Path idx = runner.pytorchData();
       List<BenchStore.Result> list = new ArrayList<>();
@@ -444,6 +468,32 @@ final class BenchCommand implements Callable<Integer> {
         m.rows.put("pytorch 1cycle", list);
       }
     }
+  }
+
+  /**
+   * Schedule-Free SGD at the model's budget: every rate of its grid on the first seed, then the rate with the best
+   * final accuracy on the other seeds (its row); at the default weight decay, as the authors tune it.
+   */
+  private static void scheduleFree(BenchReport.ModelRuns m, BenchPlan plan, BenchRunner runner) throws IOException {
+    int epochs = plan.budget().get(m.model);
+    long total = (long) plan.stepsPerEpoch() * epochs;
+    List<Long> seeds = plan.seeds();
+    for (double lr : plan.scheduleFreeLrs()) {
+      m.scheduleFreeGrid.add(runner.clr4j(m.model, BenchPolicy.SCHEDULE_FREE, BenchPlan.scheduleFree(lr, total), lr,
+          seeds.get(0), epochs, BenchRunner.DEFAULT_WEIGHT_DECAY));
+    }
+    BenchStore.Result best = m.scheduleFreeGrid.stream().filter(BenchStore.Result::completed)
+        .max(Comparator.comparingDouble(BenchStore.Result::finalAccuracy)).orElse(null);
+    if (best == null) {
+      return; // every rate diverged: the grid table says so
+    }
+    List<BenchStore.Result> row = new ArrayList<>(List.of(best));
+    for (long s : seeds.subList(1, seeds.size())) {
+      row.add(runner.clr4j(m.model, BenchPolicy.SCHEDULE_FREE, BenchPlan.scheduleFree(best.lr, total), best.lr, s,
+          epochs, BenchRunner.DEFAULT_WEIGHT_DECAY));
+    }
+    m.rows.put(BenchPolicy.SCHEDULE_FREE.label() + ", lr " + Charts.fmt(best.lr) + " (best of "
+        + BenchPlan.formatList(plan.scheduleFreeLrs()) + ")", row);
   }
 
   /** The bounds a recorded range test found. */
@@ -478,6 +528,7 @@ final class BenchCommand implements Callable<Integer> {
     options.put("batch_size", batchSize);
     options.put("optimizer", OptimizerConfig.defaults(OptimizerKind.SGD).toString());
     options.put("weight_decay", autoWeightDecay ? DataModelOptions.AUTO : fixedWeightDecay);
+    options.put("schedule_free_lrs", scheduleFreeLrs);
     options.put("step_decay", "lr × " + BenchPlan.STEP_GAMMA
         + " after each third of the budget, from the best fixed rate");
     options.put("triangular_decay", "both bounds × " + BenchPlan.DECAY_TO + " over the budget");

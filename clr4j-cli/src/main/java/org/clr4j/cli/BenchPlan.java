@@ -11,14 +11,22 @@ import org.clr4j.schedule.Schedule;
 /**
  * Which configurations a bench trains, from its resolved options; pure, so that it can be checked without training.
  * Per model: the fixed-rate grid on the first seed, the best rate on the other seeds, every {@link #POLICIES policy}
- * and every shorter 1cycle budget on every seed, and PyTorch's 1cycle on every seed when it runs beside clr4j.
+ * and every shorter 1cycle budget on every seed, PyTorch's 1cycle on every seed when it runs beside clr4j, and when
+ * asked Schedule-Free SGD at the budget: a grid of rates on the first seed, its best rate on the other seeds.
  *
  * @param budget epochs of the scheduled policies, per model
  * @param shorter the shorter 1cycle budgets per model, ascending, each below that model's budget
  * @param pytorch whether PyTorch trains the 1cycle configuration too
+ * @param scheduleFreeLrs Schedule-Free SGD's grid of rates; empty for no Schedule-Free runs
  */
 record BenchPlan(List<String> models, List<Double> lrs, int fixedEpochs, Map<String, Integer> budget,
-    Map<String, List<Integer>> shorter, List<Long> seeds, int batchSize, int stepsPerEpoch, boolean pytorch) {
+    Map<String, List<Integer>> shorter, List<Long> seeds, int batchSize, int stepsPerEpoch, boolean pytorch,
+    List<Double> scheduleFreeLrs) {
+
+  /** Schedule-Free's warm-up: this fraction of the steps, as in the authors' experiments (about 5 %). */
+  static final double SF_WARMUP = 0.05;
+  /** Schedule-Free's default grid: the authors recommend 10-50× a classical SGD rate (here about 0.03-0.1). */
+  static final List<Double> SF_LRS = List.of(0.5, 1.0, 2.0);
 
   /** The policies compared with the best fixed rate, in table order. */
   static final List<BenchPolicy> POLICIES = List.of(BenchPolicy.STEP, BenchPolicy.TRIANGULAR2, BenchPolicy.EXP_RANGE,
@@ -38,13 +46,26 @@ record BenchPlan(List<String> models, List<Double> lrs, int fixedEpochs, Map<Str
     return "fixed-rate grid " + formatList(lrs) + " × " + fixedEpochs + " epochs (seed " + seeds.get(0)
         + "), then the best rate and " + String.join(", ", POLICIES.stream().map(BenchPolicy::text).toList())
         + " × seeds " + seeds + ", budget " + budget + " epochs, shorter 1cycle budgets " + shorter
-        + (pytorch ? "; PyTorch 1cycle beside clr4j's" : "");
+        + (pytorch ? "; PyTorch 1cycle beside clr4j's" : "")
+        + (scheduleFreeLrs.isEmpty() ? "" : "; Schedule-Free SGD at " + formatList(scheduleFreeLrs) + " (seed "
+            + seeds.get(0) + "), its best on the other seeds");
+  }
+
+  /** Schedule-Free runs planned per model: the grid on the first seed, the best rate on the others. */
+  int scheduleFreeRuns() {
+    return scheduleFreeLrs.isEmpty() ? 0 : scheduleFreeLrs.size() + seeds.size() - 1;
+  }
+
+  /** Schedule-Free SGD at {@code lr} for {@code total} steps: linear warm-up, then constant. */
+  static Schedule scheduleFree(double lr, long total) {
+    long warmup = Math.max(1, Math.round(SF_WARMUP * total));
+    return Schedule.parse("warmup(steps=" + warmup + ", then=constant(lr=" + Checks.format(lr) + "))");
   }
 
   /** Training configurations planned for {@code model} (range test excluded). */
   int configurations(String model) {
     return lrs.size() + seeds.size() - 1 + POLICIES.size() * seeds.size() + shorter.get(model).size() * seeds.size()
-        + (pytorch ? seeds.size() : 0);
+        + (pytorch ? seeds.size() : 0) + scheduleFreeRuns();
   }
 
   /** Training configurations planned for all models. */
@@ -58,7 +79,7 @@ record BenchPlan(List<String> models, List<Double> lrs, int fixedEpochs, Map<Str
     long shorterEpochs = shorter.get(model).stream().mapToLong(Integer::longValue).sum();
     long epochs = (long) lrs.size() * fixedEpochs + (long) (seeds.size() - 1) * fixedEpochs
         + (long) POLICIES.size() * seeds.size() * e + shorterEpochs * seeds.size() + (pytorch ? (long) seeds.size() * e
-        : 0);
+        : 0) + (long) scheduleFreeRuns() * e;
     return epochs * stepsPerEpoch;
   }
 

@@ -1,5 +1,7 @@
 package org.clr4j.cli;
 
+import org.clr4j.djl.optim.OptimizerKind;
+
 /**
  * The bench's learning-rate policies. The text is what results.jsonl, bench.csv and the configuration ids hold, so
  * results of earlier benches keep loading and resuming; the label is the table's.
@@ -13,6 +15,11 @@ enum BenchPolicy {
   /** Triangular whose both bounds decay to {@link BenchPlan#DECAY_TO} of their start over the budget. */
   TRIANGULAR_DECAY("triangular_decay", "triangular + decay"),
   ONECYCLE("onecycle", "1cycle"),
+  /**
+   * Schedule-Free SGD (Defazio et al. 2024) at a constant rate after a linear warm-up over the first
+   * {@link BenchPlan#SF_WARMUP} of the steps; a grid of rates like the fixed rate's.
+   */
+  SCHEDULE_FREE("schedule_free", "Schedule-Free SGD"),
   /** Not a training policy: the range test's result is stored with this policy. */
   RANGE_TEST("range_test", "range_test"),
   /** Not a training policy: the weight-decay search's result is stored with this policy. */
@@ -32,6 +39,11 @@ enum BenchPolicy {
 
   String label() {
     return label;
+  }
+
+  /** The optimizer this policy trains with: Schedule-Free SGD for {@link #SCHEDULE_FREE}, else SGD. */
+  OptimizerKind optimizer() {
+    return this == SCHEDULE_FREE ? OptimizerKind.SF_SGD : OptimizerKind.SGD;
   }
 
   static BenchPolicy ofText(String text) {

@@ -36,6 +36,8 @@ final class BenchReport {
     Double bestLr;
     /** The grid, one run per rate (first seed), in grid order. */
     final List<BenchStore.Result> grid = new ArrayList<>();
+    /** Schedule-Free's grid, one run per rate (first seed), in grid order; empty without --schedule-free. */
+    final List<BenchStore.Result> scheduleFreeGrid = new ArrayList<>();
     /** Table rows in order: label to the runs of every seed. */
     final Map<String, List<BenchStore.Result>> rows = new LinkedHashMap<>();
 
@@ -239,25 +241,38 @@ final class BenchReport {
       }
       if (!m.grid.isEmpty()) {
         b.append("\nFixed-rate grid (seed ").append(m.grid.get(0).seed).append(", ").append(m.grid.get(0).epochs)
-            .append(" epochs):\n\n| lr | best accuracy (epoch) | final accuracy |\n|--:|--:|--:|\n");
-        for (BenchStore.Result r : m.grid) {
-          int bestEpoch = 0;
-          double best = Double.NaN;
-          for (BenchStore.Epoch e : r.epochResults) {
-            if (Double.isNaN(best) || e.testAccuracy > best) {
-              best = e.testAccuracy;
-              bestEpoch = e.epoch;
-            }
-          }
-          b.append("| ").append(Charts.fmt(r.lr)).append(m.bestLr != null && m.bestLr.equals(r.lr) ? " (best)" : "")
-              .append(" | ").append(Double.isNaN(best) ? "—" : String.format(Locale.ROOT, "%.2f%% (%d)", 100 * best,
-                  bestEpoch))
-              .append(" | ").append(r.completed()
-                  ? String.format(Locale.ROOT, "%.2f%%", 100 * r.finalAccuracy()) : r.status().text()).append(" |\n");
-        }
+            .append(" epochs):\n\n");
+        gridTable(b, m.grid, m.bestLr);
+      }
+      if (!m.scheduleFreeGrid.isEmpty()) {
+        b.append("\nSchedule-Free SGD grid (seed ").append(m.scheduleFreeGrid.get(0).seed).append(", ")
+            .append(m.scheduleFreeGrid.get(0).epochs).append(" epochs, ")
+            .append(Math.round(100 * BenchPlan.SF_WARMUP)).append(" % warm-up; the best final accuracy is its row):\n\n");
+        gridTable(b, m.scheduleFreeGrid, m.scheduleFreeGrid.stream().filter(BenchStore.Result::completed)
+            .max(java.util.Comparator.comparingDouble(BenchStore.Result::finalAccuracy)).map(r -> r.lr).orElse(null));
       }
     }
     return b.toString();
+  }
+
+  /** A grid's table: per rate, the best epoch's accuracy and the final one; {@code bestLr} (nullable) is marked. */
+  private static void gridTable(StringBuilder b, List<BenchStore.Result> grid, Double bestLr) {
+    b.append("| lr | best accuracy (epoch) | final accuracy |\n|--:|--:|--:|\n");
+    for (BenchStore.Result r : grid) {
+      int bestEpoch = 0;
+      double best = Double.NaN;
+      for (BenchStore.Epoch e : r.epochResults) {
+        if (Double.isNaN(best) || e.testAccuracy > best) {
+          best = e.testAccuracy;
+          bestEpoch = e.epoch;
+        }
+      }
+      b.append("| ").append(Charts.fmt(r.lr)).append(bestLr != null && bestLr.equals(r.lr) ? " (best)" : "")
+          .append(" | ").append(Double.isNaN(best) ? "—" : String.format(Locale.ROOT, "%.2f%% (%d)", 100 * best,
+              bestEpoch))
+          .append(" | ").append(r.completed()
+              ? String.format(Locale.ROOT, "%.2f%%", 100 * r.finalAccuracy()) : r.status().text()).append(" |\n");
+    }
   }
 
   /**
@@ -268,30 +283,43 @@ final class BenchReport {
    */
   static String computeTable(ModelRuns m, List<Row> rows) {
     Row onecycle = shortestOnecycle(rows);
-    if (m.grid.isEmpty() || onecycle == null) {
+    Row sf = rows.stream().filter(r -> !isPyTorch(r) && r.label().startsWith(BenchPolicy.SCHEDULE_FREE.label()))
+        .findFirst().orElse(null);
+    boolean sfReaches = sf != null && sf.reached() > 0 && sf.reached() == sf.seeds() - sf.diverged();
+    if (m.grid.isEmpty() || (onecycle == null && !sfReaches)) {
       return null;
     }
-    double gridSeconds = 0;
-    int gridEpochs = 0;
-    for (BenchStore.Result r : m.grid) {
-      gridSeconds += Double.isFinite(r.trainSeconds) ? r.trainSeconds : r.wallSeconds;
-      gridEpochs += r.epochResults.size();
-    }
-    double range = m.rangeTest == null ? 0 : m.rangeTest.wallSeconds;
-    double search = m.weightDecaySearch == null ? 0 : m.weightDecaySearch.wallSeconds;
-    // The whole 1cycle run: it reaches the target as it anneals, at or near its last epoch.
-    double training = m.rows.get(onecycle.label()).stream().filter(BenchStore.Result::completed)
-        .mapToDouble(r -> r.trainSeconds).average().orElse(Double.NaN);
-    double clr4j = range + search + training;
-    StringBuilder b = new StringBuilder("Compute to a tuned model (wall seconds, this machine):\n\n"
-        + "| route | tuning | training | total | grid ÷ route |\n|---|--:|--:|--:|--:|\n");
+    double gridSeconds = seconds(m.grid);
+    int gridEpochs = m.grid.stream().mapToInt(r -> r.epochResults.size()).sum();
+    StringBuilder b = new StringBuilder("Compute to a tuned model (wall seconds, this machine; routes that reach the "
+        + "target in every seed):\n\n| route | tuning | training | total | grid ÷ route |\n|---|--:|--:|--:|--:|\n");
     b.append(String.format(Locale.ROOT, "| grid search: %d fixed rates, %d epochs in all | — | %.0f s | %.0f s | 1.00× |%n",
         m.grid.size(), gridEpochs, gridSeconds, gridSeconds));
-    b.append(String.format(Locale.ROOT, "| clr4j automatic: range test (%.0f s)%s, then %s (%d epoch%s) | %.0f s | %.0f s "
-        + "| %.0f s | %.2f× |%n", range, m.weightDecaySearch == null ? ""
-            : String.format(Locale.ROOT, ", weight-decay search (%.0f s)", search), onecycle.label(),
-        onecycle.epochs(), onecycle.epochs() == 1 ? "" : "s", range + search, training, clr4j, gridSeconds / clr4j));
+    if (onecycle != null) {
+      double range = m.rangeTest == null ? 0 : m.rangeTest.wallSeconds;
+      double search = m.weightDecaySearch == null ? 0 : m.weightDecaySearch.wallSeconds;
+      // The whole 1cycle run: it reaches the target as it anneals, at or near its last epoch.
+      double training = m.rows.get(onecycle.label()).stream().filter(BenchStore.Result::completed)
+          .mapToDouble(r -> r.trainSeconds).average().orElse(Double.NaN);
+      double total = range + search + training;
+      b.append(String.format(Locale.ROOT, "| clr4j automatic: range test (%.0f s)%s, then %s (%d epoch%s) | %.0f s | "
+          + "%.0f s | %.0f s | %.2f× |%n", range, m.weightDecaySearch == null ? ""
+              : String.format(Locale.ROOT, ", weight-decay search (%.0f s)", search), onecycle.label(),
+          onecycle.epochs(), onecycle.epochs() == 1 ? "" : "s", range + search, training, total,
+          gridSeconds / total));
+    }
+    if (sfReaches) {
+      // Its grid is its tuning; the best rate's run, part of it, is the tuned model.
+      double sfSeconds = seconds(m.scheduleFreeGrid);
+      b.append(String.format(Locale.ROOT, "| Schedule-Free SGD: %d rates × %d epochs | — | %.0f s | %.0f s | %.2f× |%n",
+          m.scheduleFreeGrid.size(), sf.epochs(), sfSeconds, sfSeconds, gridSeconds / sfSeconds));
+    }
     return b.toString();
+  }
+
+  /** The training seconds of {@code runs} (a diverged run's wall time). */
+  private static double seconds(List<BenchStore.Result> runs) {
+    return runs.stream().mapToDouble(r -> Double.isFinite(r.trainSeconds) ? r.trainSeconds : r.wallSeconds).sum();
   }
 
   /**

@@ -205,7 +205,7 @@ final class BenchRunner {
     progress.begin(what);
     Path checkpoints = checkpointDir(id);
     boolean resume = Files.exists(checkpoints.resolve(CHECKPOINT_FILE));
-    ReferenceRun config = config(model, schedule, seed, epochs, checkpoints, weightDecay);
+    ReferenceRun config = config(model, policy.optimizer(), schedule, seed, epochs, checkpoints, weightDecay);
     Listener listener = new Listener(model, epochs);
     long t0 = System.nanoTime();
     BenchStore.Result r = new BenchStore.Result().kind(BenchStore.Kind.CLR4J).policy(policy);
@@ -268,9 +268,9 @@ final class BenchRunner {
   }
 
   /** The training configuration of one clr4j run: the bench's one construction of the library's config. */
-  private ReferenceRun config(String model, Schedule schedule, long seed, int epochs, Path checkpoints,
-      double weightDecay) {
-    OptimizerConfig d = OptimizerConfig.defaults(OptimizerKind.SGD);
+  private ReferenceRun config(String model, OptimizerKind kind, Schedule schedule, long seed, int epochs,
+      Path checkpoints, double weightDecay) {
+    OptimizerConfig d = OptimizerConfig.defaults(kind);
     return new ReferenceRun(ReferenceModel.fromName(model), batchSize, epochs, schedule,
         new OptimizerConfig(d.kind(), d.momentum(), weightDecay, d.clipGrad(), d.updatePath()), seed, Double.NaN,
         1000, checkpoints);

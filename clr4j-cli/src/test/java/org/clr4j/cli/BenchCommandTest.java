@@ -96,6 +96,21 @@ class BenchCommandTest {
     assertTrue(again.out().contains("skipped 10 finished configuration(s)"), again.out());
   }
 
+  /** --schedule-free: its grid on the first seed, the best rate as a row, both in the summary. */
+  @Test
+  void scheduleFreeRunsItsGridAndReportsTheBestRate(@TempDir Path out) throws IOException {
+    ScheduleCommandTest.Result r = ScheduleCommandTest.run(with(tiny(out), "--schedule-free", "--sf-lrs", "0.5,1"));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("| Schedule-Free SGD, lr "), r.out());
+    assertTrue(r.out().contains("Schedule-Free SGD grid (seed 42, 2 epochs, 5 % warm-up"), r.out());
+    BenchStore store = BenchStore.open(out);
+    assertEquals(11, store.size(), "9 as without it, and 2 Schedule-Free rates on the one seed");
+    List<BenchStore.Result> sf = store.all().stream().filter(x -> "schedule_free".equals(x.policy)).toList();
+    assertEquals(2, sf.size());
+    assertTrue(sf.get(0).schedule.startsWith("warmup(steps="), sf.get(0).schedule);
+    assertTrue(sf.get(0).schedule.endsWith("then=constant(lr=0.5))"), sf.get(0).schedule);
+  }
+
   private static String[] with(String[] args, String... more) {
     String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
     System.arraycopy(more, 0, all, args.length, more.length);
@@ -125,11 +140,20 @@ class BenchCommandTest {
     m.rows.get("1cycle, 1 epoch").get(0).trainSeconds = 10;
     String table = BenchReport.computeTable(m, BenchReport.rows(m));
     assertTrue(table.contains("| grid search: 2 fixed rates, 6 epochs in all | — | 60 s | 60 s | 1.00× |"), table);
+    assertFalse(table.contains("Schedule-Free"), table);
     assertTrue(table.contains("| clr4j automatic: range test (4 s), weight-decay search (6 s), then 1cycle, 1 epoch "
         + "(1 epoch) | 10 s | 10 s | 20 s | 3.00× |"), table);
     m.rows.put("1cycle, 1 epoch", List.of(run(0.5)));
     m.rows.put("1cycle", List.of(run(0.5, 0.6)));
     assertEquals(null, BenchReport.computeTable(m, BenchReport.rows(m)), "no 1cycle budget reaches the target");
+    // Schedule-Free reaching the target: its whole grid is what its tuned model costs.
+    m.scheduleFreeGrid.add(run(0.80, 0.95));
+    m.scheduleFreeGrid.add(run(0.80, 0.85));
+    m.scheduleFreeGrid.forEach(x -> x.trainSeconds = 15);
+    m.rows.put("Schedule-Free SGD, lr 1.00 (best of 1,2)", List.of(m.scheduleFreeGrid.get(0)));
+    String sf = BenchReport.computeTable(m, BenchReport.rows(m));
+    assertTrue(sf.contains("| Schedule-Free SGD: 2 rates × 2 epochs | — | 30 s | 30 s | 2.00× |"), sf);
+    assertFalse(sf.contains("clr4j automatic"), sf);
   }
 
   /** The markdown table rows of a bench's output. */
@@ -270,10 +294,11 @@ class BenchCommandTest {
   @ParameterizedTest
   @ValueSource(strings = {"--models=rnn", "--lrs=0.1,-1", "--seeds=0", "--epochs=mlp=0", "--fixed-epochs=0",
       "--onecycle-epochs=0",
-      "--method=best", "--train-samples=3", "--weight-decay=x", "--weight-decay=-1"})
+      "--method=best", "--train-samples=3", "--weight-decay=x", "--weight-decay=-1",
+      "--sf-lrs=1", "--schedule-free --sf-lrs=-1"})
   void badOptionsExitWithCode2AndOneLine(String option, @TempDir Path out) {
-    ScheduleCommandTest.Result r = ScheduleCommandTest.run("bench", "--quick", "--no-pytorch", option, "--out",
-        out.toString());
+    String[] args = with(new String[] {"bench", "--quick", "--no-pytorch"}, option.split(" "));
+    ScheduleCommandTest.Result r = ScheduleCommandTest.run(with(args, "--out", out.toString()));
     assertEquals(2, r.code(), r.err());
     assertEquals(1, r.errLines().length, r.err());
     assertTrue(r.err().startsWith("clr4j: "), r.err());

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class BenchPlanTest {
   /** --quick on the embedded subset: 79 steps per epoch. */
   private static final BenchPlan QUICK = new BenchPlan(List.of("mlp"), List.of(0.01, 0.03, 0.1), 2, Map.of("mlp", 2),
-      Map.of("mlp", List.of(1)), List.of(42L), 128, 79, false);
+      Map.of("mlp", List.of(1)), List.of(42L), 128, 79, false, List.of());
 
   @Test
   void quickPlansNineConfigurationsOf1343Steps() {
@@ -28,7 +28,7 @@ class BenchPlanTest {
   @Test
   void moreSeedsRepeatTheBestRateAndEveryPolicyAndPyTorchRunsBeside() {
     BenchPlan plan = new BenchPlan(List.of("mlp", "cnn"), List.of(0.01, 0.1), 20, Map.of("mlp", 10, "cnn", 5),
-        Map.of("mlp", List.of(4, 6), "cnn", List.of()), List.of(42L, 43L), 128, 10, true);
+        Map.of("mlp", List.of(4, 6), "cnn", List.of()), List.of(42L, 43L), 128, 10, true, List.of());
     // Grid 2, best rate on 1 more seed, 5 policies × 2 seeds, shorter 1cycle × 2 seeds, PyTorch × 2 seeds.
     assertEquals(2 + 1 + 10 + 4 + 2, plan.configurations("mlp"));
     assertEquals(2 + 1 + 10 + 0 + 2, plan.configurations("cnn"));
@@ -51,17 +51,32 @@ class BenchPlanTest {
         .toString());
   }
 
+  /** Schedule-Free adds its grid on the first seed and its best rate on the other seeds, at each model's budget. */
+  @Test
+  void scheduleFreeAddsItsGridAndItsBestRateOnTheOtherSeeds() {
+    BenchPlan plan = new BenchPlan(List.of("mlp", "cnn"), List.of(0.01, 0.1), 20, Map.of("mlp", 10, "cnn", 5),
+        Map.of("mlp", List.of(4, 6), "cnn", List.of()), List.of(42L, 43L), 128, 10, false, List.of(0.5, 1.0, 2.0));
+    BenchPlan without = new BenchPlan(plan.models(), plan.lrs(), 20, plan.budget(), plan.shorter(), plan.seeds(), 128,
+        10, false, List.of());
+    assertEquals(4, plan.scheduleFreeRuns());
+    assertEquals(without.configurations("mlp") + 4, plan.configurations("mlp"));
+    assertEquals(without.plannedSteps("cnn") + 4 * 5 * 10, plan.plannedSteps("cnn"));
+    assertEquals("warmup(steps=5, start=0, then=constant(lr=1))", BenchPlan.scheduleFree(1, 100).toString());
+    assertTrue(plan.description().endsWith("; Schedule-Free SGD at 0.5,1,2 (seed 42), its best on the other seeds"),
+        plan.description());
+  }
+
   @Test
   void policiesKeepTheirStoredNames() {
     for (BenchPolicy p : BenchPolicy.values()) {
       assertEquals(p, BenchPolicy.ofText(p.text()));
     }
-    assertEquals(List.of("fixed", "step", "triangular2", "exp_range", "triangular_decay", "onecycle", "range_test",
+    assertEquals(List.of("fixed", "step", "triangular2", "exp_range", "triangular_decay", "onecycle", "schedule_free", "range_test",
         "weight_decay_search"),
         List.of(BenchPolicy.values()).stream().map(BenchPolicy::text).toList());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchPolicy.ofText("cosine"));
     assertEquals("policy (cosine) must be one of fixed, step, triangular2, exp_range, triangular_decay, onecycle, "
-        + "range_test, weight_decay_search", e.getMessage());
+        + "schedule_free, range_test, weight_decay_search", e.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> BenchPlan.schedule(BenchPolicy.FIXED, new Bounds(0.01, 0.1), 0.05, 10, 100));
   }
