@@ -2,7 +2,12 @@ package org.clr4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.clr4j.Checks;
 import org.clr4j.data.Dataset;
 import org.clr4j.djl.train.TrainingLoop;
@@ -74,10 +79,10 @@ final class WeightDecayTuning {
   }
 
   /** The run record's account of the search: the choice, the reason, the cost and every trial. */
-  static java.util.Map<String, Object> record(WeightDecayChoice choice) {
-    java.util.List<java.util.Map<String, Object>> trials = new java.util.ArrayList<>();
+  static Map<String, Object> record(WeightDecayChoice choice) {
+    List<Map<String, Object>> trials = new ArrayList<>();
     for (WeightDecayTrial t : choice.trials()) {
-      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      Map<String, Object> m = new LinkedHashMap<>();
       m.put("weight_decay", t.weightDecay());
       m.put("seed", t.seed());
       m.put("heldout_loss", t.loss());
@@ -85,7 +90,7 @@ final class WeightDecayTuning {
       m.put("seconds", t.seconds());
       trials.add(m);
     }
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    Map<String, Object> m = new LinkedHashMap<>();
     m.put("chosen", choice.weightDecay());
     m.put("reason", choice.reason());
     m.put("criterion", WeightDecaySearch.DEFAULT_CRITERION.words());
@@ -96,7 +101,7 @@ final class WeightDecayTuning {
   }
 
   /** weight-decay.csv: one line per trial, the chosen value marked. */
-  static void csv(WeightDecayChoice choice, java.io.Writer w) throws IOException {
+  static void csv(WeightDecayChoice choice, Writer w) throws IOException {
     w.write("weight_decay,seed,heldout_loss,heldout_accuracy,seconds,chosen\n");
     for (WeightDecayTrial t : choice.trials()) {
       w.write(t.weightDecay() + "," + t.seed() + "," + t.loss() + "," + t.accuracy() + "," + t.seconds() + ","
