@@ -293,8 +293,8 @@ final class BenchReport {
     int gridEpochs = m.grid.stream().mapToInt(r -> r.epochResults.size()).sum();
     StringBuilder b = new StringBuilder("Compute to a tuned model (wall seconds, this machine; routes that reach the "
         + "target in every seed):\n\n| route | tuning | training | total | grid ÷ route |\n|---|--:|--:|--:|--:|\n");
-    b.append(String.format(Locale.ROOT, "| grid search: %d fixed rates, %d epochs in all | — | %.0f s | %.0f s | 1.00× |%n",
-        m.grid.size(), gridEpochs, gridSeconds, gridSeconds));
+    b.append(String.format(Locale.ROOT, "| grid search: %d fixed rate%s, %d epochs in all | — | %.0f s | %.0f s | 1.00× |%n",
+        m.grid.size(), m.grid.size() == 1 ? "" : "s", gridEpochs, gridSeconds, gridSeconds));
     if (onecycle != null) {
       double range = m.rangeTest == null ? 0 : m.rangeTest.wallSeconds;
       double search = m.weightDecaySearch == null ? 0 : m.weightDecaySearch.wallSeconds;

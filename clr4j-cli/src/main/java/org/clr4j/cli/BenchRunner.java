@@ -195,7 +195,8 @@ final class BenchRunner {
   BenchStore.Result clr4j(String model, BenchPolicy policy, Schedule schedule, Double lr, long seed, int epochs,
       double weightDecay) throws IOException {
     String id = id(BenchStore.Kind.CLR4J, model, policy, schedule, seed, epochs, weightDecay);
-    String what = model + " " + (lr != null ? "fixed lr " + Charts.fmt(lr) : policy.label()) + " seed " + seed;
+    String what = model + " " + (lr == null ? policy.label() : (policy == BenchPolicy.FIXED ? "fixed" : policy.label())
+        + " lr " + Charts.fmt(lr)) + " seed " + seed;
     BenchStore.Result recorded = store.get(id);
     if (recorded != null) {
       skipped++;

@@ -103,6 +103,7 @@ class BenchCommandTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("| Schedule-Free SGD, lr "), r.out());
     assertTrue(r.out().contains("Schedule-Free SGD grid (seed 42, 2 epochs, 5 % warm-up"), r.out());
+    assertTrue(r.out().contains("  mlp Schedule-Free SGD lr 0.500 seed 42 "), r.out());
     BenchStore store = BenchStore.open(out);
     assertEquals(11, store.size(), "9 as without it, and 2 Schedule-Free rates on the one seed");
     List<BenchStore.Result> sf = store.all().stream().filter(x -> "schedule_free".equals(x.policy)).toList();
