@@ -62,20 +62,30 @@ final class WeightDecayTuning {
           }
         }
       };
-      choice = ReferenceWeightDecaySearch.run(search, run, train, heldOut, common.seed, common.device(), steps,
-          (trial, done, all) -> {
-            offset[0] = done * trialSteps;
-            o.printf(Locale.ROOT, "  weight decay %-6s seed %d: %s (%.0f s)%n",
-                Checks.format(trial.weightDecay()), trial.seed(), trial.diverged() ? "diverged"
-                    : String.format(Locale.ROOT, "held-out loss %.4f, accuracy %.2f %%", trial.loss(),
-                        100 * trial.accuracy()), trial.seconds());
-            o.flush();
-          });
+      choice = search(search, run, train, heldOut, common, steps, (trial, done, all) -> {
+        offset[0] = done * trialSteps;
+        o.printf(Locale.ROOT, "  weight decay %-6s seed %d: %s (%.0f s)%n",
+            Checks.format(trial.weightDecay()), trial.seed(), trial.diverged() ? "diverged"
+                : String.format(Locale.ROOT, "held-out loss %.4f, accuracy %.2f %%", trial.loss(),
+                    100 * trial.accuracy()), trial.seconds());
+        o.flush();
+      });
     }
     o.printf(Locale.ROOT, "weight decay: %s (%s; %.0f s)%n", Checks.format(choice.weightDecay()), choice.reason(),
         choice.seconds());
     o.flush();
     return choice;
+  }
+
+  /** The search; every candidate diverging fails the run (exit 1), saying what to do instead. */
+  private static WeightDecayChoice search(WeightDecaySearch search, ReferenceRun run, Dataset train, int heldOut,
+      DataModelOptions common, TrainingLoop.Listener steps, WeightDecaySearch.Listener trials) {
+    try {
+      return ReferenceWeightDecaySearch.run(search, run, train, heldOut, common.seed, common.device(), steps, trials);
+    } catch (WeightDecaySearch.AllDiverged e) {
+      throw new RunFailed("weight-decay search: " + e.getMessage() + "; lower the bounds or give --weight-decay a "
+          + "number", e);
+    }
   }
 
   /** The run record's account of the search: the choice, the reason, the cost and every trial. */

@@ -111,6 +111,19 @@ class TrainAndFindCommandTest {
     assertFalse(again.out().contains("short runs"), again.out());
   }
 
+  /** Every weight decay diverging at the given bounds fails the run (exit 1) in one line that says what to do. */
+  @Test
+  void aWeightDecaySearchWhoseTrialsAllDivergeFailsInOneLine(@TempDir Path out) {
+    ScheduleCommandTest.Result r = ScheduleCommandTest.run("train", "--data", data, "--model", "mlp", "--batch-size",
+        "16", "--weight-decay", "auto", "--bounds", "1e6:1e7", "--epochs", "1", "--no-checkpoint", "--out",
+        out.toString());
+    assertEquals(1, r.code(), r.err());
+    String err = r.err().strip();
+    assertTrue(err.startsWith("clr4j: weight-decay search: every weight decay tried (0: diverged, 1e-4: diverged, "
+        + "5e-4: diverged, 0.001: diverged) diverged in 4 runs: no choice; lower the bounds"), err);
+    assertFalse(err.contains("\n"), err);
+  }
+
   /** A checkpoint of the reference update path (what every run made before the fused one) says how to resume it. */
   @Test
   void aReferencePathCheckpointResumesWithUpdateReference(@TempDir Path out) {

@@ -30,6 +30,15 @@ public final class WeightDecaySearch {
     public static final Outcome DIVERGED = new Outcome(Double.NaN, Double.NaN);
   }
 
+  /** Every candidate diverged: the runs leave nothing to choose. */
+  public static final class AllDiverged extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    AllDiverged(String message) {
+      super(message);
+    }
+  }
+
   /** One short training run at a weight decay and a seed. */
   @FunctionalInterface
   public interface Trial {
@@ -108,7 +117,8 @@ public final class WeightDecaySearch {
    * The rule: the weight decay whose trials have the best mean by {@code criterion}; a candidate with a diverged
    * trial ranks below any without; among equal means, the smallest weight decay.
    *
-   * @throws IllegalArgumentException when {@code trials} is empty or every candidate diverged
+   * @throws IllegalArgumentException when {@code trials} is empty
+   * @throws AllDiverged when every candidate diverged (an outcome of the runs, not of the arguments)
    */
   public static WeightDecayChoice choose(List<WeightDecayTrial> trials, WeightDecayCriterion criterion) {
     Checks.notNull("trials", trials);
@@ -131,8 +141,8 @@ public final class WeightDecaySearch {
               ? percent(mean) : String.format(Locale.ROOT, "%.4f", mean));
     }
     if (Double.isNaN(best)) {
-      throw new IllegalArgumentException("trials (" + trials.size() + " runs) must include a candidate that did not "
-          + "diverge: every weight decay tried (" + Arrays.toString(candidates) + ") diverged");
+      throw new AllDiverged("every weight decay tried (" + each + ") diverged in " + trials.size()
+          + " runs: no choice");
     }
     long runs = trials.stream().filter(t -> t.weightDecay() == candidates[0]).count();
     String reason = String.format(Locale.ROOT, "%s mean %s of short runs (%d per value): %s",

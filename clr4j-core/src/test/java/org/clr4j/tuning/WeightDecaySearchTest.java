@@ -78,11 +78,12 @@ class WeightDecaySearchTest {
             .getMessage());
     assertEquals("trials (none) must hold at least one run", assertThrows(IllegalArgumentException.class,
         () -> WeightDecaySearch.choose(List.of(), WeightDecayCriterion.HELD_OUT_LOSS)).getMessage());
-    IllegalArgumentException all = assertThrows(IllegalArgumentException.class, () -> WeightDecaySearch.choose(
+    WeightDecaySearch.AllDiverged all = assertThrows(WeightDecaySearch.AllDiverged.class,
+        () -> WeightDecaySearch.choose(
         List.of(new WeightDecayTrial(0, 1, Double.NaN, Double.NaN, 0),
             new WeightDecayTrial(1e-4, 1, Double.NaN, Double.NaN, 0)), WeightDecayCriterion.HELD_OUT_LOSS));
-    assertEquals("trials (2 runs) must include a candidate that did not diverge: every weight decay tried "
-        + "([0.0, 1.0E-4]) diverged", all.getMessage());
+    assertEquals("every weight decay tried (0: diverged, 1e-4: diverged) diverged in 2 runs: no choice",
+        all.getMessage());
     assertEquals("accuracy (1.5) must be in [0, 1], or NaN for a run that diverged",
         assertThrows(IllegalArgumentException.class, () -> new WeightDecayTrial(0, 1, 0.1, 1.5, 0)).getMessage());
     assertEquals("loss (-0.1) must be >= 0, or NaN for a run that diverged",
