@@ -247,7 +247,8 @@ final class BenchReport {
       if (!m.scheduleFreeGrid.isEmpty()) {
         b.append("\nSchedule-Free SGD grid (seed ").append(m.scheduleFreeGrid.get(0).seed).append(", ")
             .append(m.scheduleFreeGrid.get(0).epochs).append(" epochs, ")
-            .append(Math.round(100 * BenchPlan.SF_WARMUP)).append(" % warm-up; the best final accuracy is its row):\n\n");
+            .append(Math.round(100 * BenchPlan.SF_WARMUP))
+            .append(" % warm-up; the best final accuracy is its row):\n\n");
         gridTable(b, m.scheduleFreeGrid, m.scheduleFreeGrid.stream().filter(BenchStore.Result::completed)
             .max(java.util.Comparator.comparingDouble(BenchStore.Result::finalAccuracy)).map(r -> r.lr).orElse(null));
       }
@@ -293,7 +294,8 @@ final class BenchReport {
     int gridEpochs = m.grid.stream().mapToInt(r -> r.epochResults.size()).sum();
     StringBuilder b = new StringBuilder("Compute to a tuned model (wall seconds, this machine; routes that reach the "
         + "target in every seed):\n\n| route | tuning | training | total | grid ÷ route |\n|---|--:|--:|--:|--:|\n");
-    b.append(String.format(Locale.ROOT, "| grid search: %d fixed rate%s, %d epochs in all | — | %.0f s | %.0f s | 1.00× |%n",
+    b.append(String.format(Locale.ROOT,
+        "| grid search: %d fixed rate%s, %d epochs in all | — | %.0f s | %.0f s | 1.00× |%n",
         m.grid.size(), m.grid.size() == 1 ? "" : "s", gridEpochs, gridSeconds, gridSeconds));
     if (onecycle != null) {
       double range = m.rangeTest == null ? 0 : m.rangeTest.wallSeconds;
@@ -311,7 +313,8 @@ final class BenchReport {
     if (sfReaches) {
       // Its grid is its tuning; the best rate's run, part of it, is the tuned model.
       double sfSeconds = seconds(m.scheduleFreeGrid);
-      b.append(String.format(Locale.ROOT, "| Schedule-Free SGD: %d rates × %d epochs | — | %.0f s | %.0f s | %.2f× |%n",
+      b.append(String.format(Locale.ROOT,
+          "| Schedule-Free SGD: %d rates × %d epochs | — | %.0f s | %.0f s | %.2f× |%n",
           m.scheduleFreeGrid.size(), sf.epochs(), sfSeconds, sfSeconds, gridSeconds / sfSeconds));
     }
     return b.toString();

@@ -26,7 +26,8 @@ final class BenchStore {
       .serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
 
   /**
-   * What a result is: a clr4j training run, a PyTorch one, a range test or a weight-decay search. The text is what results.jsonl holds
+   * What a result is: a clr4j training run, a PyTorch one, a range test or a weight-decay search. The text is what
+   * results.jsonl holds
    * (and bench.csv's framework column), so results of earlier benches keep loading.
    */
   enum Kind {

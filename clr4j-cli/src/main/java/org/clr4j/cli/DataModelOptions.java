@@ -110,8 +110,8 @@ final class DataModelOptions {
    */
   void refuseAutoWeightDecay(String command) {
     if (autoWeightDecay()) {
-      throw new IllegalArgumentException("--weight-decay auto is for train, demo and bench; " + command + " needs a number,"
-          + " e.g. 5e-4");
+      throw new IllegalArgumentException("--weight-decay auto is for train, demo and bench; " + command
+          + " needs a number, e.g. 5e-4");
     }
   }
 

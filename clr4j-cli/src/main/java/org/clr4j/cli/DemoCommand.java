@@ -202,8 +202,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     Files.createDirectories(out);
     found.write(out, common, data, runs.get(2).schedule, "demo");
-    DemoReport report = new DemoReport(out, common, optimizer, weightDecay, data, found, bounds, runs, epochs, perEpoch,
-        fixedLrRule(explicitLr != null, bounds), verdict, reproduce(), (System.nanoTime() - start) / 1e9);
+    DemoReport report = new DemoReport(out, common, optimizer, weightDecay, data, found, bounds, runs, epochs,
+        perEpoch, fixedLrRule(explicitLr != null, bounds), verdict, reproduce(), (System.nanoTime() - start) / 1e9);
     report.write();
     o.println();
     o.println("wrote " + out.resolve("index.html") + " (open it in a browser), demo.json, plots and per-run CSVs");

@@ -46,8 +46,8 @@ final class DemoReport {
   private final String command;
   private final double seconds;
 
-  DemoReport(Path dir, DataModelOptions common, OptimizerConfig optimizer, WeightDecayChoice weightDecay, TrainTest data,
-      FindCommand.Found found, Bounds bounds, List<DemoCommand.Run> runs, int epochs, long perEpoch,
+  DemoReport(Path dir, DataModelOptions common, OptimizerConfig optimizer, WeightDecayChoice weightDecay,
+      TrainTest data, FindCommand.Found found, Bounds bounds, List<DemoCommand.Run> runs, int epochs, long perEpoch,
       String fixedLrRule, List<String> verdict, String command, double seconds) {
     this.dir = dir;
     this.common = common;
@@ -236,8 +236,8 @@ final class DemoReport {
     h.append("<p>The learning-rate range test chose bounds; then the same ").append(esc(common.model))
         .append(" model was trained three times on ").append(data.train().size()).append(" training samples of ")
         .append(esc(data.train().name())).append(" with the same data order, seed (").append(common.seed)
-        .append("), optimizer (<code>").append(esc(optimizer.toString())).append("</code>").append(weightDecay == null ? ""
-            : ", weight decay chosen by " + esc(weightDecay.reason())).append("), batch size ")
+        .append("), optimizer (<code>").append(esc(optimizer.toString())).append("</code>")
+        .append(weightDecay == null ? "" : ", weight decay chosen by " + esc(weightDecay.reason())).append("), batch size ")
         .append(common.batchSize).append(" and budget (").append(epochs).append(" epoch(s) of ").append(perEpoch)
         .append(" steps), changing only the learning-rate schedule. Test accuracy is measured on ")
         .append(data.test().size()).append(" held-out test samples after each epoch.</p>\n");

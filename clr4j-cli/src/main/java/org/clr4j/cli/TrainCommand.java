@@ -233,7 +233,8 @@ final class TrainCommand implements Callable<Integer> {
       if (resume) {
         if (!Files.exists(savedWd)) {
           throw new IllegalArgumentException("--resume with --weight-decay auto: the checkpoint in " + ckpt + " was "
-              + "made with a weight decay given as a number (no " + SAVED_WEIGHT_DECAY + "); give it with --weight-decay");
+              + "made with a weight decay given as a number (no " + SAVED_WEIGHT_DECAY + "); give it with "
+              + "--weight-decay");
         }
         optimizer = common.optimizerConfig(Double.parseDouble(Files.readString(savedWd).strip()));
         o.println("resuming with the checkpoint's weight decay " + Checks.format(optimizer.weightDecay()));
