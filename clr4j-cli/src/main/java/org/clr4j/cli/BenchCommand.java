@@ -141,8 +141,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--weight-decay", paramLabel = "WD|auto",
       description = "Weight decay of every run, or 'auto': after the range test, a weight-decay search (short 1cycle "
           + "runs scored on held-out training samples, as train --weight-decay auto) chooses it for the scheduled "
-          + "policies and PyTorch, while the fixed-rate grid keeps 5e-4; the summary then counts the search in the "
-          + "compute to a tuned model. Default: 5e-4.")
+          + "policies and PyTorch, while the fixed-rate grid and Schedule-Free keep 5e-4; the summary then counts the "
+          + "search in the compute to a tuned model. Default: 5e-4.")
   String weightDecay;
 
   @Option(names = "--schedule-free", description = "Also train Schedule-Free SGD (Defazio et al. 2024; 5 %% linear "
@@ -452,7 +452,7 @@ final class BenchCommand implements Callable<Integer> {
           m.weightDecay));
     }
     if (!plan.scheduleFreeLrs().isEmpty()) {
-      scheduleFree(m, plan, runner);
+      scheduleFree(m, plan, runner, gridWeightDecay);
     }
     if (torch != null) {
       Path idx = runner.pytorchData();
@@ -472,15 +472,17 @@ final class BenchCommand implements Callable<Integer> {
 
   /**
    * Schedule-Free SGD at the model's budget: every rate of its grid on the first seed, then the rate with the best
-   * final accuracy on the other seeds (its row); at the default weight decay, as the authors tune it.
+   * final accuracy on the other seeds (its row); at the grid's weight decay ({@code weightDecay}: --weight-decay when
+   * a number, else the default), since the search's trials were 1cycle ones.
    */
-  private static void scheduleFree(BenchReport.ModelRuns m, BenchPlan plan, BenchRunner runner) throws IOException {
+  private static void scheduleFree(BenchReport.ModelRuns m, BenchPlan plan, BenchRunner runner, double weightDecay)
+      throws IOException {
     int epochs = plan.budget().get(m.model);
     long total = (long) plan.stepsPerEpoch() * epochs;
     List<Long> seeds = plan.seeds();
     for (double lr : plan.scheduleFreeLrs()) {
       m.scheduleFreeGrid.add(runner.clr4j(m.model, BenchPolicy.SCHEDULE_FREE, BenchPlan.scheduleFree(lr, total), lr,
-          seeds.get(0), epochs, BenchRunner.DEFAULT_WEIGHT_DECAY));
+          seeds.get(0), epochs, weightDecay));
     }
     BenchStore.Result best = m.scheduleFreeGrid.stream().filter(BenchStore.Result::completed)
         .max(Comparator.comparingDouble(BenchStore.Result::finalAccuracy)).orElse(null);
@@ -490,7 +492,7 @@ final class BenchCommand implements Callable<Integer> {
     List<BenchStore.Result> row = new ArrayList<>(List.of(best));
     for (long s : seeds.subList(1, seeds.size())) {
       row.add(runner.clr4j(m.model, BenchPolicy.SCHEDULE_FREE, BenchPlan.scheduleFree(best.lr, total), best.lr, s,
-          epochs, BenchRunner.DEFAULT_WEIGHT_DECAY));
+          epochs, weightDecay));
     }
     m.rows.put(BenchPolicy.SCHEDULE_FREE.label() + ", lr " + Charts.fmt(best.lr) + " (best of "
         + BenchPlan.formatList(plan.scheduleFreeLrs()) + ")", row);

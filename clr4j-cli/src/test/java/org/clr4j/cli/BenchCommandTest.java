@@ -112,6 +112,22 @@ class BenchCommandTest {
     assertTrue(sf.get(0).schedule.endsWith("then=constant(lr=0.5))"), sf.get(0).schedule);
   }
 
+  /** A numeric --weight-decay is every run's, Schedule-Free's included, and part of every configuration's id. */
+  @Test
+  void aNumericWeightDecayIsEveryRunsIncludingScheduleFree(@TempDir Path out) throws IOException {
+    ScheduleCommandTest.Result r = ScheduleCommandTest.run(with(tiny(out), "--weight-decay", "1e-4",
+        "--schedule-free", "--sf-lrs", "1"));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("SGD momentum 0.9, weight decay 1e-4, "), r.out());
+    List<BenchStore.Result> runs = BenchStore.open(out).all().stream()
+        .filter(x -> x.kind() == BenchStore.Kind.CLR4J).toList();
+    assertEquals(9, runs.size(), "2 grid rates, 5 policies, the shorter 1cycle and 1 Schedule-Free rate");
+    for (BenchStore.Result x : runs) {
+      assertEquals(1e-4, x.weightDecay, x.id);
+      assertTrue(x.id.endsWith(" | weight decay 1.0E-4"), x.id);
+    }
+  }
+
   private static String[] with(String[] args, String... more) {
     String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
     System.arraycopy(more, 0, all, args.length, more.length);
