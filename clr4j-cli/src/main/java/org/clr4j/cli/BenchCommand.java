@@ -489,6 +489,7 @@ final class BenchCommand implements Callable<Integer> {
     if (best == null) {
       return; // every rate diverged: the grid table says so
     }
+    m.scheduleFreeBestLr = best.lr;
     List<BenchStore.Result> row = new ArrayList<>(List.of(best));
     for (long s : seeds.subList(1, seeds.size())) {
       row.add(runner.clr4j(m.model, BenchPolicy.SCHEDULE_FREE, BenchPlan.scheduleFree(best.lr, total), best.lr, s,

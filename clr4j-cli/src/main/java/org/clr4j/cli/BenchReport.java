@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.clr4j.Checks;
 import org.clr4j.data.TrainTest;
 import org.clr4j.reference.RunRecord;
 import org.knowm.xchart.XYChart;
@@ -38,6 +39,8 @@ final class BenchReport {
     final List<BenchStore.Result> grid = new ArrayList<>();
     /** Schedule-Free's grid, one run per rate (first seed), in grid order; empty without --schedule-free. */
     final List<BenchStore.Result> scheduleFreeGrid = new ArrayList<>();
+    /** Schedule-Free's rate with the best final accuracy in its grid; null when none (or every rate diverged). */
+    Double scheduleFreeBestLr;
     /** Table rows in order: label to the runs of every seed. */
     final Map<String, List<BenchStore.Result>> rows = new LinkedHashMap<>();
 
@@ -211,7 +214,7 @@ final class BenchReport {
       }
       if (m.weightDecaySearch != null) {
         b.append(String.format(Locale.ROOT, "Weight decay (automatic, %.0f s): %s for the scheduled policies: %s.%n%n",
-            m.weightDecaySearch.wallSeconds, org.clr4j.Checks.format(m.weightDecay), m.weightDecaySearch.note));
+            m.weightDecaySearch.wallSeconds, Checks.format(m.weightDecay), m.weightDecaySearch.note));
       }
       List<Row> rows = rows(m);
       b.append("| policy | schedule | epochs | epochs to target | seconds to target | speed-up vs fixed | "
@@ -249,8 +252,7 @@ final class BenchReport {
             .append(m.scheduleFreeGrid.get(0).epochs).append(" epochs, ")
             .append(Math.round(100 * BenchPlan.SF_WARMUP))
             .append(" % warm-up; the best final accuracy is its row):\n\n");
-        gridTable(b, m.scheduleFreeGrid, m.scheduleFreeGrid.stream().filter(BenchStore.Result::completed)
-            .max(java.util.Comparator.comparingDouble(BenchStore.Result::finalAccuracy)).map(r -> r.lr).orElse(null));
+        gridTable(b, m.scheduleFreeGrid, m.scheduleFreeBestLr);
       }
     }
     return b.toString();

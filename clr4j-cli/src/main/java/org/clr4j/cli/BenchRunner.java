@@ -195,8 +195,7 @@ final class BenchRunner {
   BenchStore.Result clr4j(String model, BenchPolicy policy, Schedule schedule, Double lr, long seed, int epochs,
       double weightDecay) throws IOException {
     String id = id(BenchStore.Kind.CLR4J, model, policy, schedule, seed, epochs, weightDecay);
-    String what = model + " " + (lr == null ? policy.label() : (policy == BenchPolicy.FIXED ? "fixed" : policy.label())
-        + " lr " + Charts.fmt(lr)) + " seed " + seed;
+    String what = model + " " + policy.label() + (lr == null ? "" : " lr " + Charts.fmt(lr)) + " seed " + seed;
     BenchStore.Result recorded = store.get(id);
     if (recorded != null) {
       skipped++;
@@ -271,10 +270,8 @@ final class BenchRunner {
   /** The training configuration of one clr4j run: the bench's one construction of the library's config. */
   private ReferenceRun config(String model, OptimizerKind kind, Schedule schedule, long seed, int epochs,
       Path checkpoints, double weightDecay) {
-    OptimizerConfig d = OptimizerConfig.defaults(kind);
     return new ReferenceRun(ReferenceModel.fromName(model), batchSize, epochs, schedule,
-        new OptimizerConfig(d.kind(), d.momentum(), weightDecay, d.clipGrad(), d.updatePath()), seed, Double.NaN,
-        1000, checkpoints);
+        OptimizerConfig.defaults(kind).withWeightDecay(weightDecay), seed, Double.NaN, 1000, checkpoints);
   }
 
   /** What a result stores of its weight decay: null for the default, as results of earlier benches hold. */

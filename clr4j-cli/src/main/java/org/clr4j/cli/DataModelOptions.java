@@ -117,14 +117,10 @@ final class DataModelOptions {
 
   /**
    * The optimizer the options give; with --weight-decay auto, the optimizer's default weight decay, which the range
-   * test and the weight-decay search start from.
+   * test and the weight-decay search start from (the search's choice replaces it: {@link
+   * OptimizerConfig#withWeightDecay}).
    */
   OptimizerConfig optimizerConfig() {
-    return optimizerConfig(Double.NaN);
-  }
-
-  /** The optimizer the options give, with {@code chosenWeightDecay} in place of 'auto' (NaN: the default). */
-  OptimizerConfig optimizerConfig(double chosenWeightDecay) {
     OptimizerKind kind;
     try {
       kind = OptimizerKind.fromName(optimizer);
@@ -151,7 +147,7 @@ final class DataModelOptions {
         throw new IllegalArgumentException("--weight-decay auto is measured for sgd and nesterov only, not --optimizer "
             + optimizer + "; give a number");
       }
-      wd = Double.isNaN(chosenWeightDecay) ? d.weightDecay() : chosenWeightDecay;
+      wd = d.weightDecay();
     } else {
       try {
         wd = Double.parseDouble(weightDecay);

@@ -171,7 +171,7 @@ final class DemoCommand implements Callable<Integer> {
     if (common.autoWeightDecay()) {
       o.println();
       weightDecay = WeightDecayTuning.run(common, data.train(), common.batchSize, "onecycle", found.chosen(), o);
-      optimizer = common.optimizerConfig(weightDecay.weightDecay());
+      optimizer = optimizer.withWeightDecay(weightDecay.weightDecay());
     }
     double lr = explicitLr != null ? explicitLr : geometricMean(bounds);
     List<Run> runs = List.of(

@@ -206,19 +206,13 @@ final class FindCommand implements Callable<Integer> {
           .replaceAll("^steps\\b", "--range-steps").replaceAll("\\bminSteps\\b", "the range test's minimum steps");
     }
 
-    /** Runs --repeats tests, as {@link #run(DataModelOptions, TrainTest, PrintWriter, int)} does. */
-    Found run(DataModelOptions common, TrainTest data, PrintWriter o) {
-      return run(common, data, o, repeats);
-    }
-
     /**
-     * Runs {@code repeats} tests from the same initialization, each with a data order of its own, with a progress
-     * bar, and prints every method's suggestion (for several repeats: the medians and their spread), marking the
-     * chosen one. One repeat prints what a single test always printed.
+     * Runs --repeats tests from the same initialization, each with a data order of its own, with a progress bar, and
+     * prints every method's suggestion (for several repeats: the medians and their spread), marking the chosen one.
+     * One repeat prints what a single test always printed.
      */
-    Found run(DataModelOptions common, TrainTest data, PrintWriter o, int repeats) {
+    Found run(DataModelOptions common, TrainTest data, PrintWriter o) {
       validate();
-      checkRepeats(repeats);
       int n = data.train().size();
       // The hold-out and the batch are fitted to the data: on a small dataset (iris, 150 rows) the defaults would
       // leave fewer samples to train on than one batch.

@@ -236,11 +236,11 @@ final class TrainCommand implements Callable<Integer> {
               + "made with a weight decay given as a number (no " + SAVED_WEIGHT_DECAY + "); give it with "
               + "--weight-decay");
         }
-        optimizer = common.optimizerConfig(Double.parseDouble(Files.readString(savedWd).strip()));
+        optimizer = optimizer.withWeightDecay(Double.parseDouble(Files.readString(savedWd).strip()));
         o.println("resuming with the checkpoint's weight decay " + Checks.format(optimizer.weightDecay()));
       } else {
         wd = WeightDecayTuning.run(common, data.train(), batch, policy, lrBounds, o);
-        optimizer = common.optimizerConfig(wd.weightDecay());
+        optimizer = optimizer.withWeightDecay(wd.weightDecay());
         if (savedWd != null) {
           Outputs.writeString(savedWd, wd.weightDecay() + "\n");
         }

@@ -6,7 +6,6 @@ import java.util.List;
 import org.clr4j.Checks;
 import org.clr4j.data.Dataset;
 import org.clr4j.data.TrainTest;
-import org.clr4j.djl.optim.OptimizerConfig;
 import org.clr4j.djl.train.EpochResult;
 import org.clr4j.djl.train.TrainingDivergedException;
 import org.clr4j.djl.train.TrainingLoop;
@@ -60,12 +59,9 @@ public final class ReferenceWeightDecaySearch {
     TrainTest split = new TrainTest(
         train.select(Arrays.copyOfRange(order, held, order.length), train.name() + " (weight-decay trials)"),
         train.select(Arrays.copyOf(order, held), train.name() + " (held out)"));
-    OptimizerConfig base = run.optimizer();
     return search.run((wd, trialSeed) -> {
-      OptimizerConfig optimizer = new OptimizerConfig(base.kind(), base.momentum(), wd, base.clipGrad(),
-          base.updatePath());
-      ReferenceRun trial = new ReferenceRun(run.model(), run.batchSize(), run.epochs(), run.schedule(), optimizer,
-          trialSeed, Double.NaN, run.evalBatchSize(), null);
+      ReferenceRun trial = new ReferenceRun(run.model(), run.batchSize(), run.epochs(), run.schedule(),
+          run.optimizer().withWeightDecay(wd), trialSeed, Double.NaN, run.evalBatchSize(), null);
       try {
         List<EpochResult> epochs =
             new ReferenceTraining(trial, split, device, listener).run(TrainingLoop.Resume.NO).epochs();

@@ -31,6 +31,11 @@ public record OptimizerConfig(OptimizerKind kind, double momentum, double weight
     return new OptimizerConfig(kind, momentum, weightDecay, clipGrad, updatePath);
   }
 
+  /** The same settings with {@code weightDecay}. */
+  public OptimizerConfig withWeightDecay(double weightDecay) {
+    return new OptimizerConfig(kind, momentum, weightDecay, clipGrad, updatePath);
+  }
+
   /** The update path the optimizer will use: {@code updatePath} for SGD, {@link UpdatePath#REFERENCE} otherwise. */
   public UpdatePath effectiveUpdatePath() {
     return kind == OptimizerKind.SGD && momentum > 0 ? updatePath : UpdatePath.REFERENCE;
