@@ -156,21 +156,27 @@ class BenchCommandTest {
     }
     m.rows.get("1cycle, 1 epoch").get(0).trainSeconds = 10;
     String table = BenchReport.computeTable(m, BenchReport.rows(m));
-    assertTrue(table.contains("| grid search: 2 fixed rates, 6 epochs in all | — | 60 s | 60 s | 1.00× |"), table);
+    assertTrue(table.contains("| grid search: 2 fixed rates, 6 epochs in all | — | 60 s | 60 s | 1.00× | defines it |"),
+        table);
     assertFalse(table.contains("Schedule-Free"), table);
     assertTrue(table.contains("| clr4j automatic: range test (4 s), weight-decay search (6 s), then 1cycle, 1 epoch "
-        + "(1 epoch) | 10 s | 10 s | 20 s | 3.00× |"), table);
+        + "(1 epoch) | 10 s | 10 s | 20 s | 3.00× | every seed (1) |"), table);
+    // No budget reaches it: the longest one's cost, said to fall short.
     m.rows.put("1cycle, 1 epoch", List.of(run(0.5)));
-    m.rows.put("1cycle", List.of(run(0.5, 0.6)));
-    assertEquals(null, BenchReport.computeTable(m, BenchReport.rows(m)), "no 1cycle budget reaches the target");
-    // Schedule-Free reaching the target: its whole grid is what its tuned model costs.
+    m.rows.put("1cycle", List.of(run(0.5, 0.6), run(0.5, 0.95)));
+    m.rows.get("1cycle").forEach(x -> x.trainSeconds = 20);
+    String short_ = BenchReport.computeTable(m, BenchReport.rows(m));
+    assertTrue(short_.contains("then 1cycle (2 epochs) | 10 s | 20 s | 30 s | 2.00× | 1 of 2 seeds |"), short_);
+    // Schedule-Free: its whole grid is what its tuned model costs.
     m.scheduleFreeGrid.add(run(0.80, 0.95));
     m.scheduleFreeGrid.add(run(0.80, 0.85));
     m.scheduleFreeGrid.forEach(x -> x.trainSeconds = 15);
     m.rows.put("Schedule-Free SGD, lr 1.00 (best of 1,2)", List.of(m.scheduleFreeGrid.get(0)));
     String sf = BenchReport.computeTable(m, BenchReport.rows(m));
-    assertTrue(sf.contains("| Schedule-Free SGD: 2 rates × 2 epochs | — | 30 s | 30 s | 2.00× |"), sf);
-    assertFalse(sf.contains("clr4j automatic"), sf);
+    assertTrue(sf.contains("| Schedule-Free SGD: 2 rates × 2 epochs | — | 30 s | 30 s | 2.00× | every seed (1) |"),
+        sf);
+    m.grid.clear();
+    assertEquals(null, BenchReport.computeTable(m, BenchReport.rows(m)), "no grid, nothing to compare with");
   }
 
   /** The markdown table rows of a bench's output. */

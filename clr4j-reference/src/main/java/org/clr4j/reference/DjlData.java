@@ -61,8 +61,11 @@ public final class DjlData {
    * gather, which took several times longer (docs/BENCHMARKS.md, "The library on any model"). The same values, bit
    * for bit (ReferenceRunsTest).
    *
-   * <p>The buffers are rewritten at every batch: a batch must be closed before the next is fetched, as the training
-   * loop and the range test do (they iterate without prefetching). Consecutive indices (evaluation) take
+   * <p>The buffers are reused in turn, one set per batch that can be alive at once: the one being trained on, the
+   * ones DJL's prefetching iterator prepares ahead ({@code prefetchNumber}, DJL's default 2), and the one it starts
+   * fetching before handing out the next. So batches may be gathered on another thread while one trains (the
+   * training loop's {@code optPrefetch}), but a batch's arrays are rewritten {@code prefetchNumber + 2} fetches
+   * later: close it before then, as the training loop and the range test do. Consecutive indices (evaluation) take
    * {@code ArrayDataset}'s slicing path.
    */
   private static final class Gathering extends ArrayDataset {
@@ -70,8 +73,9 @@ public final class DjlData {
     private final long[] labels;
     private final int[] sampleShape;
     private final int featureCount;
-    private ByteBuffer featureBuffer = ByteBuffer.allocateDirect(0);
-    private ByteBuffer labelBuffer = ByteBuffer.allocateDirect(0);
+    private final ByteBuffer[] featureBuffers;
+    private final ByteBuffer[] labelBuffers;
+    private int next;
 
     Gathering(ArrayDataset.Builder builder, float[] features, long[] labels, int[] sampleShape, int featureCount) {
       super(builder);
@@ -79,14 +83,30 @@ public final class DjlData {
       this.labels = labels;
       this.sampleShape = sampleShape.clone();
       this.featureCount = featureCount;
+      int sets = prefetchNumber + 2;
+      this.featureBuffers = new ByteBuffer[sets];
+      this.labelBuffers = new ByteBuffer[sets];
+      for (int i = 0; i < sets; i++) {
+        featureBuffers[i] = ByteBuffer.allocateDirect(0);
+        labelBuffers[i] = ByteBuffer.allocateDirect(0);
+      }
     }
 
     @Override
     public Batch getByIndices(NDManager manager, long... indices) {
       int n = indices.length;
-      if (featureBuffer.capacity() < n * featureCount * Float.BYTES) {
-        featureBuffer = ByteBuffer.allocateDirect(n * featureCount * Float.BYTES).order(ByteOrder.nativeOrder());
-        labelBuffer = ByteBuffer.allocateDirect(n * Long.BYTES).order(ByteOrder.nativeOrder());
+      ByteBuffer featureBuffer;
+      ByteBuffer labelBuffer;
+      synchronized (this) { // one set per call, also when batches are fetched from several threads
+        int set = next;
+        next = (next + 1) % featureBuffers.length;
+        if (featureBuffers[set].capacity() < n * featureCount * Float.BYTES) {
+          featureBuffers[set] = ByteBuffer.allocateDirect(n * featureCount * Float.BYTES)
+              .order(ByteOrder.nativeOrder());
+          labelBuffers[set] = ByteBuffer.allocateDirect(n * Long.BYTES).order(ByteOrder.nativeOrder());
+        }
+        featureBuffer = featureBuffers[set];
+        labelBuffer = labelBuffers[set];
       }
       featureBuffer.clear();
       labelBuffer.clear();

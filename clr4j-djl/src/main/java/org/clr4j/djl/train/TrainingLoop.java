@@ -25,6 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.clr4j.Checks;
 import org.clr4j.djl.Batches;
 import org.clr4j.djl.LossStep;
@@ -91,6 +94,7 @@ public final class TrainingLoop {
   private final Listener listener;
   private final Shape[] inputShapes;
   private final Map<String, String> identity;
+  private final boolean prefetch;
   private volatile boolean stopRequested;
 
   private TrainingLoop(Builder b) {
@@ -102,6 +106,7 @@ public final class TrainingLoop {
     this.listener = b.listener;
     this.inputShapes = b.inputShapes;
     this.identity = b.identity;
+    this.prefetch = b.prefetch;
   }
 
   /** A loop that trains {@code model} with {@code loss} as {@code config} says. */
@@ -159,7 +164,7 @@ public final class TrainingLoop {
       Engine.getEngine(model.getNDManager().getEngine().getEngineName()).setRandomSeed((int) config.seed());
     }
     // No DJL training listeners: their per-step metrics cost throughput; the loop keeps its own log.
-    try (Trainer trainer = model.newTrainer(djlConfig)) {
+    try (Trainer trainer = model.newTrainer(djlConfig); Prefetcher prefetcher = new Prefetcher(prefetch)) {
       if (inputShapes != null) {
         trainer.initialize(inputShapes);
       }
@@ -193,7 +198,8 @@ public final class TrainingLoop {
       while (stepNo < totalSteps && targetEpoch < 0) {
         int epoch = (int) (stepNo / stepsPerEpoch);
         int firstInEpoch = (int) (stepNo % stepsPerEpoch);
-        Iterator<Batch> batches = batches(trainer, train, orders.order(epoch), firstInEpoch, batch);
+        Iterator<Batch> batches = batches(trainer, train, orders.order(epoch), firstInEpoch, batch,
+            prefetcher.executor);
         boolean stop = false;
         for (int inEpoch = firstInEpoch; inEpoch < stepsPerEpoch; inEpoch++) {
           double lr = schedule.valueAt(stepNo);
@@ -215,7 +221,7 @@ public final class TrainingLoop {
           }
           if (inEpoch == stepsPerEpoch - 1) {
             EpochResult result = evaluateAtX(optimizer, trainer, test, epoch, stepNo, log, stepsPerEpoch,
-                () -> batches(trainer, train, orders.order(epoch), 0, batch));
+                () -> batches(trainer, train, orders.order(epoch), 0, batch, null));
             epochs.add(result);
             listener.onEpoch(result);
             if (!Double.isFinite(result.testLoss())) {
@@ -272,9 +278,12 @@ public final class TrainingLoop {
     return id;
   }
 
-  /** Batches of {@code order} from batch {@code firstBatch} on, through the dataset's pipeline and batchifier. */
+  /**
+   * Batches of {@code order} from batch {@code firstBatch} on, through the dataset's pipeline and batchifier;
+   * prepared ahead on {@code executor} (the dataset's {@code prefetchNumber} of them) unless it is null.
+   */
   private static Iterator<Batch> batches(Trainer trainer, RandomAccessDataset data, int[] order, int firstBatch,
-      int batch) {
+      int batch, ExecutorService executor) {
     Sampler sampler = new Sampler() {
       @Override
       public Iterator<List<Long>> sample(RandomAccessDataset dataset) {
@@ -307,7 +316,39 @@ public final class TrainingLoop {
         return batch;
       }
     };
-    return Batches.read("the training data", () -> data.getData(trainer.getManager(), sampler)).iterator();
+    return Batches.read("the training data", () -> executor == null ? data.getData(trainer.getManager(), sampler)
+        : data.getData(trainer.getManager(), sampler, executor)).iterator();
+  }
+
+  /**
+   * The thread that prepares batches ahead, when asked for; closed before the trainer, so that no batch is being
+   * made in the trainer's manager as it closes (batches prepared but never used close with it).
+   */
+  private static final class Prefetcher implements AutoCloseable {
+    final ExecutorService executor;
+
+    Prefetcher(boolean prefetch) {
+      executor = prefetch ? Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "clr4j-prefetch");
+        t.setDaemon(true);
+        return t;
+      }) : null;
+    }
+
+    @Override
+    public void close() {
+      if (executor == null) {
+        return;
+      }
+      executor.shutdownNow();
+      try {
+        if (!executor.awaitTermination(1, TimeUnit.MINUTES)) {
+          throw new IllegalStateException("the prefetch thread did not stop within a minute");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static Batch next(Iterator<Batch> batches) {
@@ -377,6 +418,7 @@ public final class TrainingLoop {
     private Listener listener = Listener.NONE;
     private Shape[] inputShapes;
     private final Map<String, String> identity = new LinkedHashMap<>();
+    private boolean prefetch;
 
     private Builder(Model model, Loss loss, TrainingConfig config) {
       this.model = Batches.withBlock(model);
@@ -418,6 +460,19 @@ public final class TrainingLoop {
       Checks.notNull("key", key);
       Checks.notNull("value", value);
       identity.put(key, value);
+      return this;
+    }
+
+    /**
+     * Prepares the next training batches on a background thread while a step runs (default: off, each batch made
+     * when needed). How many ahead is the dataset's {@code prefetchNumber} (DJL's {@code optPrefetchNumber},
+     * default 2). The dataset must allow it: {@code getByIndices} called from that thread, and a batch's arrays
+     * left intact while the next ones are made (DJL's {@code ArrayDataset} and clr4j's {@code DjlData} do). The
+     * batches and so the results are the same either way; what it saves is the batch's preparation time on the
+     * training thread (docs/BENCHMARKS.md, "Throughput").
+     */
+    public Builder optPrefetch(boolean prefetch) {
+      this.prefetch = prefetch;
       return this;
     }
 

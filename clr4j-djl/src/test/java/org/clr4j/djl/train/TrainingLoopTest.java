@@ -74,6 +74,27 @@ class TrainingLoopTest {
     assertEquals(a.finalAccuracy(), b.finalAccuracy(), 0.0);
   }
 
+  /** Batches prepared ahead on another thread are the same batches: every loss and accuracy equal, bit for bit. */
+  @Test
+  void prefetchingChangesNoNumber() {
+    TrainingResult plain = train(config(null), TrainingLoop.Resume.NO, null);
+    TrainingResult prefetched = train(config(null), TrainingLoop.Resume.NO, b -> b.optPrefetch(true));
+    assertArrayEquals(plain.steps().losses(), prefetched.steps().losses());
+    for (int e = 0; e < 3; e++) {
+      assertEquals(plain.epochs().get(e).testAccuracy(), prefetched.epochs().get(e).testAccuracy(), 0.0);
+    }
+  }
+
+  /** A run stopped at its target mid-way, with batches still being prepared, ends cleanly. */
+  @Test
+  void aPrefetchingRunStopsAtItsTarget() {
+    TrainingConfig c = TrainingConfig.builder(ONE_CYCLE).batchSize(64).epochs(3).seed(7).optTargetAccuracy(0.1).build();
+    TrainingResult r = train(c, TrainingLoop.Resume.NO, b -> b.optPrefetch(true));
+    assertEquals(TrainingResult.Status.TARGET_REACHED, r.status());
+    assertEquals(1, r.targetEpoch());
+    assertEquals(16, r.steps().size());
+  }
+
   @Test
   void anInterruptedRunResumesAtTheExactStep(@TempDir Path dir) {
     TrainingResult straight = train(config(null), TrainingLoop.Resume.NO, null);
