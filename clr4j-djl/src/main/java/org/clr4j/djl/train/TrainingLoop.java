@@ -468,8 +468,9 @@ public final class TrainingLoop {
      * when needed). How many ahead is the dataset's {@code prefetchNumber} (DJL's {@code optPrefetchNumber},
      * default 2). The dataset must allow it: {@code getByIndices} called from that thread, and a batch's arrays
      * left intact while the next ones are made (DJL's {@code ArrayDataset} and clr4j's {@code DjlData} do). The
-     * batches and so the results are the same either way; what it saves is the batch's preparation time on the
-     * training thread (docs/BENCHMARKS.md, "Throughput").
+     * batches and so the results are the same either way. It moves the batch's preparation off the training
+     * thread, which pays only with a core to spare: on 2 cores it slowed training (docs/BENCHMARKS.md,
+     * "Throughput").
      */
     public Builder optPrefetch(boolean prefetch) {
       this.prefetch = prefetch;
