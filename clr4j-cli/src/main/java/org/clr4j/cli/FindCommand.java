@@ -91,8 +91,15 @@ final class FindCommand implements Callable<Integer> {
       Schedule schedule;
       o.println();
       try {
-        schedule = PolicyChoice.schedule(policy, found.chosen(), perEpoch, perEpoch * epochs);
-        o.println("schedule for " + epochs + " epoch(s) of " + perEpoch + " steps:");
+        if (common.optimizerConfig().kind().scheduleFree()) {
+          // No cycle fits Schedule-Free (it fixes its own momentum): its warm-up and constant rate instead.
+          schedule = PolicyChoice.scheduleFree(found.chosen(), perEpoch * epochs);
+          o.println("schedule for " + epochs + " epoch(s) of " + perEpoch + " steps (Schedule-Free: a warm-up, then "
+              + Checks.format(PolicyChoice.SF_RATE_OVER_UPPER) + "× the upper bound; docs/RANGE_TEST.md):");
+        } else {
+          schedule = PolicyChoice.schedule(policy, found.chosen(), perEpoch, perEpoch * epochs);
+          o.println("schedule for " + epochs + " epoch(s) of " + perEpoch + " steps:");
+        }
         o.println("  " + schedule);
       } catch (IllegalArgumentException e) {
         // The bounds are the result; a schedule too short for the policy is only a note.
@@ -500,6 +507,18 @@ final class FindCommand implements Callable<Integer> {
   /** Turns a policy name and bounds into a schedule. */
   static final class PolicyChoice {
     static final List<String> POLICIES = List.of("onecycle", "triangular", "triangular2", "exp_range");
+    /**
+     * Schedule-Free's constant rate over the range test's upper bound (with the default divergence method, 3/10 of
+     * the rate where the loss blew up): chosen by measurement, docs/RANGE_TEST.md, "Schedule-Free".
+     */
+    static final double SF_RATE_OVER_UPPER = 3;
+
+    /** Schedule-Free's schedule for {@code totalSteps}: the bench's warm-up, then a constant rate (above). */
+    static Schedule scheduleFree(org.clr4j.rangetest.Bounds found, long totalSteps) {
+      double rate = new java.math.BigDecimal(found.upper() * SF_RATE_OVER_UPPER)
+          .round(new java.math.MathContext(2)).doubleValue();
+      return BenchPlan.scheduleFree(rate, totalSteps);
+    }
 
     static void check(String policy) {
       if (!POLICIES.contains(policy)) {

@@ -162,6 +162,36 @@ class TrainAndFindCommandTest {
     assertTrue(Files.exists(out.resolve("range-test.png")));
   }
 
+  /** With Schedule-Free, find's spec is a warm-up and a constant rate, which train takes as it is. */
+  @Test
+  void findWithScheduleFreePrintsASpecTrainAccepts(@TempDir Path out, @TempDir Path trained) {
+    ScheduleCommandTest.Result r = ScheduleCommandTest.run("find", "--data", data, "--model", "mlp", "--batch-size",
+        "16", "--range-steps", "40", "--eval-every", "4", "--validation", "40", "--optimizer", "sf-sgd",
+        "--epochs", "2", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    java.util.regex.Matcher chosen = java.util.regex.Pattern.compile("\nchosen \\(divergence[^)]*\\): lower \\S+, "
+        + "upper (\\S+) ").matcher(r.out());
+    assertTrue(chosen.find(), r.out());
+    java.util.regex.Matcher spec = java.util.regex.Pattern.compile("\n  (warmup\\(steps=(\\d+), start=0, "
+        + "then=constant\\(lr=(\\S+)\\)\\))\n").matcher(r.out());
+    assertTrue(spec.find(), r.out());
+    assertFalse(r.out().contains("onecycle("), r.out());
+    // 5 % of the 2 epochs' steps of warm-up, then 3× the upper bound.
+    java.util.regex.Matcher perEpoch = java.util.regex.Pattern.compile("schedule for 2 epoch\\(s\\) of (\\d+) steps")
+        .matcher(r.out());
+    assertTrue(perEpoch.find(), r.out());
+    assertEquals(Math.max(1, Math.round(0.05 * 2 * Integer.parseInt(perEpoch.group(1)))),
+        Integer.parseInt(spec.group(2)));
+    double upper = Double.parseDouble(chosen.group(1));
+    assertEquals(3 * upper, Double.parseDouble(spec.group(3)), 3 * upper * 0.05 + 1e-12, r.out());
+
+    ScheduleCommandTest.Result t = ScheduleCommandTest.run("train", "--data", data, "--model", "mlp",
+        "--batch-size", "16", "--optimizer", "sf-sgd", "--schedule", spec.group(1), "--epochs", "2",
+        "--no-checkpoint", "--out", trained.toString());
+    assertEquals(0, t.code(), t.err());
+    assertTrue(t.out().contains("final test accuracy"), t.out());
+  }
+
   @Test
   void findWithRepeatsPrintsTheMediansAndTheirSpreadAndWritesEveryRepeat(@TempDir Path out) throws IOException {
     ScheduleCommandTest.Result r = ScheduleCommandTest.run("find", "--data", data, "--model", "mlp", "--batch-size",
