@@ -332,7 +332,9 @@ final class FindCommand implements Callable<Integer> {
         }
       }
       o.println();
-      o.println("chosen (" + chosenMethod.cliName() + ", the medians of " + chosen.decided().size() + " repeats): "
+      int decided = chosen.decided().size();
+      o.println("chosen (" + chosenMethod.cliName() + ", " + (decided == 1 ? "the one repeat that decided"
+          : "the medians of " + decided + " repeats") + "): "
           + "lower " + Charts.fmt(chosen.lower()) + ", upper " + Charts.fmt(chosen.upper()) + " (upper over the "
           + "repeats " + range(chosen.upperSpread()) + ", max/min " + String.format(Locale.ROOT, "%.2f",
               chosen.upperSpread().ratio()) + ")");

@@ -135,7 +135,8 @@ final class TrainCommand implements Callable<Integer> {
       // Checked before any work: Schedule-Free fixes its interpolation weight, so no policy's cycled momentum fits.
       throw new IllegalArgumentException("--optimizer " + kind.specName() + " needs --schedule without cycled"
           + " momentum, e.g. 'warmup(steps=500, then=constant(lr=0.5))'"
-          + (explicit == null ? "" : " (" + schedule + " cycles momentum)"));
+          + (explicit == null ? "" : " (" + schedule + " cycles momentum)") + "; 'clr4j find --optimizer "
+          + kind.specName() + "' suggests one");
     }
     if (common.autoWeightDecay() && explicit != null && !resume) {
       throw new IllegalArgumentException("--weight-decay auto tries its values with --policy between --bounds; drop "

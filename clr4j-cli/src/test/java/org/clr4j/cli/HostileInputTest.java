@@ -246,6 +246,8 @@ class HostileInputTest {
         "--optimizer", "sf-sgd"), 2, "--optimizer"));
     cases.add(new Case("train --update reference on iris", with(base("train", irisData, ""), "--update",
         "reference"), 0, ""));
+    cases.add(new Case("find --optimizer sf-sgd on iris", with(base("find", irisData, ""), "--optimizer",
+        "sf-sgd"), 0, ""));
     cases.add(new Case("find --repeats 1 on iris", with(base("find", irisData, ""), "--repeats", "1"), 0, ""));
     cases.add(new Case("find --repeats 2 on iris", with(base("find", irisData, ""), "--repeats", "2"), 0, ""));
     cases.add(new Case("find --end-lr 1e-3 (no blow-up)", with(base("find", irisData, ""), "--end-lr", "1e-3"), 0,
