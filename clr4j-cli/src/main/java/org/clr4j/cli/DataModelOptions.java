@@ -34,8 +34,9 @@ final class DataModelOptions {
   String model;
 
   @Option(names = "--optimizer", paramLabel = "KIND", defaultValue = "sgd",
-      description = "sgd, nesterov, adam, adamw, sf-sgd or sf-adamw (Schedule-Free: give a schedule without momentum,"
-          + " e.g. warmup(steps=500, then=constant(lr=0.5)); evaluated at its average). Default: ${DEFAULT-VALUE}"
+      description = "sgd, nesterov, adam, adamw, sf-sgd or sf-adamw (Schedule-Free: a warm-up, then a constant rate"
+          + " the range test chooses, or a schedule without momentum such as warmup(steps=500, then=constant(lr=0.5));"
+          + " evaluated at its average). Default: ${DEFAULT-VALUE}"
           + " (momentum 0.9, weight decay 5e-4).")
   String optimizer;
 

@@ -131,12 +131,16 @@ final class TrainCommand implements Callable<Integer> {
     range.validate();
     Schedule explicit = schedule == null ? null : Schedule.parse(schedule);
     OptimizerKind kind = common.optimizerConfig().kind();
-    if (kind.scheduleFree() && (explicit == null || explicit.hasMomentum())) {
-      // Checked before any work: Schedule-Free fixes its interpolation weight, so no policy's cycled momentum fits.
-      throw new IllegalArgumentException("--optimizer " + kind.specName() + " needs --schedule without cycled"
-          + " momentum, e.g. 'warmup(steps=500, then=constant(lr=0.5))'"
-          + (explicit == null ? "" : " (" + schedule + " cycles momentum)") + "; 'clr4j find --optimizer "
-          + kind.specName() + "' suggests one");
+    // Checked before any work: Schedule-Free fixes its interpolation weight, so no policy's cycled momentum fits; with
+    // --bounds auto the range test chooses its constant rate (FindCommand.PolicyChoice.scheduleFree).
+    if (kind.scheduleFree() && explicit != null && explicit.hasMomentum()) {
+      throw new IllegalArgumentException("--optimizer " + kind.specName() + " needs a --schedule without cycled"
+          + " momentum, e.g. 'warmup(steps=500, then=constant(lr=0.5))' (" + schedule + " cycles momentum)");
+    }
+    if (kind.scheduleFree() && explicit == null && !"auto".equals(bounds) && !resume) {
+      throw new IllegalArgumentException("--optimizer " + kind.specName() + " trains at a constant rate after a "
+          + "warm-up, which --bounds " + bounds + " does not give: use --bounds auto (the range test chooses the "
+          + "rate) or a --schedule such as 'warmup(steps=500, then=constant(lr=0.5))'");
     }
     if (common.autoWeightDecay() && explicit != null && !resume) {
       throw new IllegalArgumentException("--weight-decay auto tries its values with --policy between --bounds; drop "
@@ -223,7 +227,13 @@ final class TrainCommand implements Callable<Integer> {
     } else if ("auto".equals(bounds)) {
       found = range.run(common, data, o);
       lrBounds = found.chosen();
-      chosen = FindCommand.PolicyChoice.schedule(policy, lrBounds, perEpoch, totalSteps);
+      if (common.optimizerConfig().kind().scheduleFree()) {
+        chosen = FindCommand.PolicyChoice.scheduleFree(lrBounds, totalSteps);
+        o.println("Schedule-Free: a warm-up, then " + Checks.format(FindCommand.PolicyChoice.SF_RATE_OVER_UPPER)
+            + "× the upper bound (docs/RANGE_TEST.md)");
+      } else {
+        chosen = FindCommand.PolicyChoice.schedule(policy, lrBounds, perEpoch, totalSteps);
+      }
     } else {
       chosen = FindCommand.PolicyChoice.schedule(policy, given, perEpoch, totalSteps);
     }

@@ -242,8 +242,10 @@ class HostileInputTest {
         "sf-sgd"), 0, ""));
     cases.add(new Case("train --optimizer sf-adamw with a momentum schedule", with(base("train", irisData,
         "--schedule"), "--optimizer", "sf-adamw", "--schedule", "onecycle(max=0.1, total=100)"), 2, "--optimizer"));
-    cases.add(new Case("train --optimizer sf-sgd with --policy", with(base("train", irisData, "--schedule"),
-        "--optimizer", "sf-sgd"), 2, "--optimizer"));
+    cases.add(new Case("train --optimizer sf-sgd with --bounds auto", with(base("train", irisData, "--schedule"),
+        "--optimizer", "sf-sgd"), 0, ""));
+    cases.add(new Case("train --optimizer sf-sgd with given bounds", with(base("train", irisData, "--schedule"),
+        "--optimizer", "sf-sgd", "--bounds", "0.01:0.1"), 2, "--optimizer"));
     cases.add(new Case("train --update reference on iris", with(base("train", irisData, ""), "--update",
         "reference"), 0, ""));
     cases.add(new Case("find --optimizer sf-sgd on iris", with(base("find", irisData, ""), "--optimizer",

@@ -190,6 +190,14 @@ class TrainAndFindCommandTest {
         "--no-checkpoint", "--out", trained.toString());
     assertEquals(0, t.code(), t.err());
     assertTrue(t.out().contains("final test accuracy"), t.out());
+
+    // train --bounds auto (the default) with Schedule-Free runs the same range test and trains on the same spec.
+    ScheduleCommandTest.Result auto = ScheduleCommandTest.run("train", "--data", data, "--model", "mlp",
+        "--batch-size", "16", "--range-steps", "40", "--eval-every", "4", "--validation", "40", "--optimizer",
+        "sf-sgd", "--epochs", "2", "--no-checkpoint", "--out", trained.resolve("auto").toString());
+    assertEquals(0, auto.code(), auto.err());
+    assertTrue(auto.out().contains("range test:"), auto.out());
+    assertTrue(auto.out().contains("schedule: " + spec.group(1)), auto.out() + "\nvs find's " + spec.group(1));
   }
 
   @Test
