@@ -154,7 +154,7 @@ final class BenchCommand implements Callable<Integer> {
       description = "Schedule-Free's rates, the authors' 10-50× a classical SGD rate. Default: 0.5,1,2.")
   List<Double> sfLrs;
 
-  @Mixin FindCommand.RangeTestOptions range = new FindCommand.RangeTestOptions();
+  @Mixin RangeTestOptions range = new RangeTestOptions();
 
   // Resolved settings.
   private List<String> modelList;

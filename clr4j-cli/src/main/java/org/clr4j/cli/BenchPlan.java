@@ -142,14 +142,14 @@ record BenchPlan(List<String> models, List<Double> lrs, int fixedEpochs, Map<Str
         return Schedule.parse("step(lr=" + Checks.format(bestLr) + ", every=" + Math.max(1, (total + 2) / 3)
             + ", gamma=" + Checks.format(STEP_GAMMA) + ")");
       case TRIANGULAR_DECAY: {
-        String tri = FindCommand.PolicyChoice.schedule("triangular", bounds, perEpoch, total).toString();
+        String tri = PolicyChoice.schedule("triangular", bounds, perEpoch, total).toString();
         double decay = Math.pow(DECAY_TO, 1.0 / total);
         return Schedule.parse(tri.substring(0, tri.lastIndexOf(')')) + ", decay=" + decay + ")");
       }
       case TRIANGULAR2:
       case EXP_RANGE:
       case ONECYCLE:
-        return FindCommand.PolicyChoice.schedule(policy.text(), bounds, perEpoch, total);
+        return PolicyChoice.schedule(policy.text(), bounds, perEpoch, total);
       default:
         throw new IllegalArgumentException("policy (" + policy.text() + ") must be one of "
             + String.join(", ", POLICIES.stream().map(BenchPolicy::text).toList()) + ": it has no budgeted schedule");

@@ -101,7 +101,7 @@ final class BenchRunner {
   }
 
   /** The range test of {@code model}: recorded, or run now (its files into OUT/range-MODEL/) and recorded. */
-  BenchStore.Result rangeTest(String model, FindCommand.RangeTestOptions range, DataModelOptions common,
+  BenchStore.Result rangeTest(String model, RangeTestOptions range, DataModelOptions common,
       long oneCycleSteps) throws IOException {
     common.validate();
     String id = String.join(" | ", BenchPolicy.RANGE_TEST.text(), model, range.test().toString(),
@@ -116,7 +116,7 @@ final class BenchRunner {
     }
     o.println(model + ": range test");
     o.flush();
-    FindCommand.Found found = range.run(common, data, o);
+    RangeTestOutcome found = range.run(common, data, o);
     Bounds b = found.chosen().rounded(2);
     Path dir = out.resolve("range-" + model);
     Files.createDirectories(dir);

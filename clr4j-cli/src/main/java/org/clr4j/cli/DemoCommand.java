@@ -61,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin DataModelOptions common = new DataModelOptions();
 
-  @Mixin FindCommand.RangeTestOptions range = new FindCommand.RangeTestOptions();
+  @Mixin RangeTestOptions range = new RangeTestOptions();
 
   /** The optimizer the runs train with: the options', with the searched weight decay under --weight-decay auto. */
   private OptimizerConfig optimizer;
@@ -164,7 +164,7 @@ final class DemoCommand implements Callable<Integer> {
     o.println();
     o.println("[1/4] range test");
     o.flush();
-    FindCommand.Found found = range.run(common, data, o);
+    RangeTestOutcome found = range.run(common, data, o);
     Bounds bounds = found.chosen().rounded(2);
     WeightDecayChoice weightDecay = null;
     optimizer = common.optimizerConfig();
@@ -177,9 +177,9 @@ final class DemoCommand implements Callable<Integer> {
     List<Run> runs = List.of(
         new Run("fixed", "fixed lr", Schedule.parse("constant(lr=" + org.clr4j.Checks.format(lr) + ")")),
         new Run("triangular2", "triangular2",
-            FindCommand.PolicyChoice.schedule("triangular2", found.chosen(), perEpoch, totalSteps)),
+            PolicyChoice.schedule("triangular2", found.chosen(), perEpoch, totalSteps)),
         new Run("onecycle", "1cycle",
-            FindCommand.PolicyChoice.schedule("onecycle", found.chosen(), perEpoch, totalSteps)));
+            PolicyChoice.schedule("onecycle", found.chosen(), perEpoch, totalSteps)));
     o.println();
     o.println("schedules (" + epochs + " epoch(s) of " + perEpoch + " steps = " + totalSteps + " steps each):");
     for (Run r : runs) {

@@ -36,7 +36,7 @@ final class DemoReport {
   /** The weight-decay search of --weight-decay auto, else null. */
   private final WeightDecayChoice weightDecay;
   private final TrainTest data;
-  private final FindCommand.Found found;
+  private final RangeTestOutcome found;
   private final Bounds bounds;
   private final List<DemoCommand.Run> runs;
   private final int epochs;
@@ -47,7 +47,7 @@ final class DemoReport {
   private final double seconds;
 
   DemoReport(Path dir, DataModelOptions common, OptimizerConfig optimizer, WeightDecayChoice weightDecay,
-      TrainTest data, FindCommand.Found found, Bounds bounds, List<DemoCommand.Run> runs, int epochs, long perEpoch,
+      TrainTest data, RangeTestOutcome found, Bounds bounds, List<DemoCommand.Run> runs, int epochs, long perEpoch,
       String fixedLrRule, List<String> verdict, String command, double seconds) {
     this.dir = dir;
     this.common = common;

@@ -94,7 +94,7 @@ final class TrainCommand implements Callable<Integer> {
       + "in --out and --checkpoint-dir (without it, train refuses to touch them).")
   boolean overwrite;
 
-  @Mixin FindCommand.RangeTestOptions range = new FindCommand.RangeTestOptions();
+  @Mixin RangeTestOptions range = new RangeTestOptions();
 
   /** What a run leaves in --out; run.json, the run record, is written last. */
   static final String[] RESULTS = {"steps.csv", "epochs.csv", "lr.png", "loss.png", "accuracy.png",
@@ -127,12 +127,12 @@ final class TrainCommand implements Callable<Integer> {
     Path ckpt = noCheckpoint ? null : (checkpointDir != null ? checkpointDir : out.resolve("checkpoint"));
     Path savedSpec = ckpt == null ? null : ckpt.resolve(SAVED_SPEC);
     // Every option is checked, also one that --schedule or --resume makes unused: a bad value is a typo either way.
-    FindCommand.PolicyChoice.check(policy);
+    PolicyChoice.check(policy);
     range.validate();
     Schedule explicit = schedule == null ? null : Schedule.parse(schedule);
     OptimizerKind kind = common.optimizerConfig().kind();
     // Checked before any work: Schedule-Free fixes its interpolation weight, so no policy's cycled momentum fits; with
-    // --bounds auto the range test chooses its constant rate (FindCommand.PolicyChoice.scheduleFree).
+    // --bounds auto the range test chooses its constant rate (PolicyChoice.scheduleFree).
     if (kind.scheduleFree() && explicit != null && explicit.hasMomentum()) {
       throw new IllegalArgumentException("--optimizer " + kind.specName() + " needs a --schedule without cycled"
           + " momentum, e.g. 'warmup(steps=500, then=constant(lr=0.5))' (" + schedule + " cycles momentum)");
@@ -213,7 +213,7 @@ final class TrainCommand implements Callable<Integer> {
         + ", seed " + common.seed + ", " + common.threads() + " thread(s)");
     long perEpoch = Steps.perEpoch(data.train().size(), batch);
     long totalSteps = perEpoch * epochs;
-    FindCommand.Found found = null;
+    RangeTestOutcome found = null;
     Bounds lrBounds = given;
     Schedule chosen;
     if (resume && explicit == null) {
@@ -228,14 +228,14 @@ final class TrainCommand implements Callable<Integer> {
       found = range.run(common, data, o);
       lrBounds = found.chosen();
       if (common.optimizerConfig().kind().scheduleFree()) {
-        chosen = FindCommand.PolicyChoice.scheduleFree(lrBounds, totalSteps);
-        o.println("Schedule-Free: a warm-up, then " + Checks.format(FindCommand.PolicyChoice.SF_RATE_OVER_UPPER)
+        chosen = PolicyChoice.scheduleFree(lrBounds, totalSteps);
+        o.println("Schedule-Free: a warm-up, then " + Checks.format(PolicyChoice.SF_RATE_OVER_UPPER)
             + "× the upper bound (docs/RANGE_TEST.md)");
       } else {
-        chosen = FindCommand.PolicyChoice.schedule(policy, lrBounds, perEpoch, totalSteps);
+        chosen = PolicyChoice.schedule(policy, lrBounds, perEpoch, totalSteps);
       }
     } else {
-      chosen = FindCommand.PolicyChoice.schedule(policy, given, perEpoch, totalSteps);
+      chosen = PolicyChoice.schedule(policy, given, perEpoch, totalSteps);
     }
     WeightDecayChoice wd = null;
     OptimizerConfig optimizer = common.optimizerConfig();
@@ -360,7 +360,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /** Writes every output of the run, whole or not at all; run.json, the record that the run finished, last. */
-  private void writeOutputs(TrainingResult r, TrainTest data, FindCommand.Found found, WeightDecayChoice wd)
+  private void writeOutputs(TrainingResult r, TrainTest data, RangeTestOutcome found, WeightDecayChoice wd)
       throws IOException {
     try (Outputs outputs = new Outputs(out)) {
       outputs.stageText("steps.csv", w -> r.steps().writeCsv(w));
@@ -372,7 +372,7 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  private void stageOutputs(Outputs outputs, TrainingResult r, TrainTest data, FindCommand.Found found,
+  private void stageOutputs(Outputs outputs, TrainingResult r, TrainTest data, RangeTestOutcome found,
       WeightDecayChoice wd) throws IOException {
     StringBuilder epochsCsv = new StringBuilder("epoch,steps,train_loss,test_loss,test_accuracy,train_seconds,"
         + "samples_per_second\n");

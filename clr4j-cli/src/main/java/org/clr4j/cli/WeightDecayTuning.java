@@ -42,7 +42,7 @@ final class WeightDecayTuning {
     int heldOut = ReferenceWeightDecaySearch.heldOut(train.size(), ReferenceWeightDecaySearch.DEFAULT_HELD_OUT);
     long perEpoch = ReferenceWeightDecaySearch.trialStepsPerEpoch(train.size(), heldOut, batch);
     long trialSteps = perEpoch * TRIAL_EPOCHS;
-    Schedule schedule = FindCommand.PolicyChoice.schedule(policy, bounds, perEpoch, trialSteps);
+    Schedule schedule = PolicyChoice.schedule(policy, bounds, perEpoch, trialSteps);
     ReferenceRun run = new ReferenceRun(common.referenceModel(), batch, TRIAL_EPOCHS, schedule,
         common.optimizerConfig(), common.seed, Double.NaN, 1000, null);
     o.println("weight decay: " + search.trials() + " short runs (" + TRIAL_EPOCHS + " epoch of "
