@@ -17,18 +17,10 @@ import org.clr4j.rangetest.SuggestionMethod;
 
 /**
  * What a finished range test prints: every method's suggestion (for several repeats, the medians and their spread),
- * the method chosen from them (--method, or when the default cannot decide the first of {@link #FALLBACK} that can),
- * and why.
+ * the method chosen from them (--method, or when the default cannot decide the first of
+ * {@link SuggestionMethod#FALLBACK} that can), and why.
  */
 final class RangeTestReport {
-  /**
-   * The order in which methods stand in when the default cannot decide: minimum first, the largest rate at which
-   * the loss still fell, the nearest in spirit to "a tenth of where it blows up" when it never blew up.
-   */
-  static final List<SuggestionMethod> FALLBACK = List.of(SuggestionMethod.MINIMUM, SuggestionMethod.VALLEY,
-      SuggestionMethod.MIN_DIV_10, SuggestionMethod.STEEPEST, SuggestionMethod.ACCURACY);
-
-
   private final SuggestionMethod wanted;
   private final boolean methodGiven;
   private final double endLr;
@@ -146,7 +138,7 @@ final class RangeTestReport {
     }
     String why = explain(wanted, cliTerms(failures.get(wanted)));
     if (!methodGiven) {
-      for (SuggestionMethod m : FALLBACK) {
+      for (SuggestionMethod m : SuggestionMethod.FALLBACK) {
         if (decided.contains(m)) {
           o.println("note: the " + wanted.cliName() + " method cannot suggest bounds: " + why + "; using "
               + m.cliName() + " instead (choose with --method)");

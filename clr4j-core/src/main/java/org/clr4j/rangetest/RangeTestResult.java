@@ -82,9 +82,18 @@ public final class RangeTestResult {
     return index < suggesterLoss.length ? suggesterLoss[index] : Double.NaN;
   }
 
-  /** The suggestion of {@link SuggestionMethod#DEFAULT}. */
+  /**
+   * The suggestion of {@link SuggestionMethod#DEFAULT}, or when it cannot decide, that of the first method of
+   * {@link SuggestionMethod#FALLBACK} that can (its {@code method()} says which); throws IllegalStateException with
+   * the default's reason when none can. {@link #suggestion(SuggestionMethod)} asks one method only.
+   */
   public Suggestion suggestion() {
-    return suggestion(SuggestionMethod.DEFAULT);
+    SuggestionMethod m = SuggestionMethod.firstDecided(suggestions.keySet());
+    if (m == null) {
+      throw new IllegalStateException("no method can suggest bounds; the " + SuggestionMethod.DEFAULT.cliName()
+          + " method: " + failures.get(SuggestionMethod.DEFAULT));
+    }
+    return suggestion(m);
   }
 
   /**

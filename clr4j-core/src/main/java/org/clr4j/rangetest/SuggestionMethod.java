@@ -1,5 +1,8 @@
 package org.clr4j.rangetest;
 
+import java.util.List;
+import java.util.Set;
+
 /** The ways a range test result turns into bounds; see docs/RANGE_TEST.md for each rule. */
 public enum SuggestionMethod {
   /** Upper bound where the smoothed loss falls fastest against log10(lr). */
@@ -23,6 +26,13 @@ public enum SuggestionMethod {
    */
   public static final SuggestionMethod DEFAULT = DIVERGENCE;
 
+  /**
+   * The methods that stand in, in this order, when the default cannot decide (a loss that never blew up below the
+   * test's last rate, say): minimum first, the largest rate at which the loss still fell, the nearest in spirit to
+   * "a tenth of where it blows up".
+   */
+  public static final List<SuggestionMethod> FALLBACK = List.of(MINIMUM, VALLEY, MIN_DIV_10, STEEPEST, ACCURACY);
+
   private final Suggester suggester;
 
   SuggestionMethod(Suggester suggester) {
@@ -35,6 +45,22 @@ public enum SuggestionMethod {
 
   Suggester suggester() {
     return suggester;
+  }
+
+  /**
+   * The method a result's {@code suggestion()} answers with: {@link #DEFAULT} when it is among {@code decided}, else
+   * the first of {@link #FALLBACK} that is; null when none is.
+   */
+  public static SuggestionMethod firstDecided(Set<SuggestionMethod> decided) {
+    if (decided.contains(DEFAULT)) {
+      return DEFAULT;
+    }
+    for (SuggestionMethod m : FALLBACK) {
+      if (decided.contains(m)) {
+        return m;
+      }
+    }
+    return null;
   }
 
   /** The lower-case name used by the CLI and in reasons, e.g. {@code min_div_10}. */

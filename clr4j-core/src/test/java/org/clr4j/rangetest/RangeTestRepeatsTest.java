@@ -141,10 +141,16 @@ class RangeTestRepeatsTest {
     RangeTestRepeats r = RangeTestRepeats.of(List.of(flat(), flat(), flat()));
     String why = r.failures().get(SuggestionMethod.DIVERGENCE);
     assertTrue(why.startsWith("none of the 3 repeats could decide; repeat 1: the loss never blew up"), why);
-    IllegalStateException e = assertThrows(IllegalStateException.class, r::suggestion);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> r.suggestion(SuggestionMethod.DIVERGENCE));
     assertEquals("the divergence method cannot suggest bounds: " + why, e.getMessage());
     assertTrue(!r.suggestions().containsKey(SuggestionMethod.DIVERGENCE));
     assertEquals(SuggestionMethod.values().length, r.suggestions().size() + r.failures().size());
+    // suggestion() stands in with the first method of FALLBACK that decided.
+    SuggestionMethod standIn = SuggestionMethod.FALLBACK.stream().filter(r.suggestions()::containsKey).findFirst()
+        .orElseThrow(() -> new AssertionError("some method decides on these repeats: " + r.failures()));
+    assertEquals(standIn, r.suggestion().method());
+    assertEquals(r.suggestion(standIn).bounds(), r.suggestion().bounds());
   }
 
   @Test

@@ -158,6 +158,23 @@ class SuggestersTest {
     }
   }
 
+  /** suggestion() answers with the default when it decides, else with the first of FALLBACK that does. */
+  @Test
+  void withoutTheDefaultTheSuggestionFallsBackInOrder() {
+    RangeTestResult early = RangeTest.builder().startLr(1e-6).endLr(0.1).build().run(CurveProbe.of(Curves::loss));
+    assertTrue(!early.suggestions().containsKey(SuggestionMethod.DIVERGENCE), early.suggestions().toString());
+    SuggestionMethod expected = SuggestionMethod.FALLBACK.stream().filter(early.suggestions()::containsKey)
+        .findFirst().orElseThrow();
+    assertEquals(SuggestionMethod.MINIMUM, expected, "the loss's minimum lies inside this test: " + early.failures());
+    assertEquals(early.suggestion(expected), early.suggestion());
+    assertThrows(IllegalStateException.class, () -> early.suggestion(SuggestionMethod.DIVERGENCE));
+    assertEquals(SuggestionMethod.DIVERGENCE, clean().suggestion().method());
+    // A fallback further down the list: only valley and accuracy decided.
+    java.util.Set<SuggestionMethod> some = java.util.EnumSet.of(SuggestionMethod.ACCURACY, SuggestionMethod.VALLEY);
+    assertEquals(SuggestionMethod.VALLEY, SuggestionMethod.firstDecided(some));
+    assertEquals(null, SuggestionMethod.firstDecided(java.util.EnumSet.noneOf(SuggestionMethod.class)));
+  }
+
   @Test
   void tooFewUsablePointsIsAClearError() {
     int[] k = {0};
@@ -169,6 +186,10 @@ class SuggestersTest {
     var e = assertThrows(IllegalStateException.class, () -> r.suggestion(SuggestionMethod.STEEPEST));
     assertEquals("the steepest method cannot suggest bounds: " + expected, e.getMessage());
     assertTrue(r.suggestions().isEmpty());
+    // With no method deciding, the suggestion fails with the default's reason.
+    assertEquals("no method can suggest bounds; the divergence method: "
+        + r.failures().get(SuggestionMethod.DIVERGENCE),
+        assertThrows(IllegalStateException.class, r::suggestion).getMessage());
     assertEquals("range test has 5 usable points; the valley method needs at least 10",
         RangeTest.builder().steps(5).minSteps(1).build().run(CurveProbe.of(Curves::loss)).failures()
             .get(SuggestionMethod.VALLEY));
