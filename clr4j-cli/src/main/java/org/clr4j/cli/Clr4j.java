@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
  *       ({@code internal error});
  *   <li>2 bad input, refused before any work: a bad option or spec, unusable data, a path that cannot be used, a
  *       run directory in use by another run or holding an earlier run's results;
- *   <li>130 (Ctrl-C) or 143 (SIGTERM): interrupted, with the checkpoint saved.
+ *   <li>130 (Ctrl-C) or 143 (SIGTERM): interrupted, with the checkpoint saved (during a range test or the
+ *       weight-decay search, before anything is saved, a line says so).
  * </ul>
  * Every error is one line {@code clr4j: <message>} on standard error, in the user's terms (option names, paths):
  * never a Java class name or stack trace, unless {@code CLR4J_DEBUG=1}.
@@ -63,7 +64,8 @@ public final class Clr4j implements Runnable {
   static final String EXIT_CODES = "Exit codes: 0 done; 1 the run failed (training diverged, a write failed while "
       + "running, an internal error); 2 bad input, refused before any work (an option, spec, data file or path that "
       + "cannot be used, or a run directory in use or holding an earlier run); 130 or 143 interrupted (Ctrl-C, "
-      + "SIGTERM) with the checkpoint saved. Errors are one line on standard error; CLR4J_DEBUG=1 adds stack traces.";
+      + "SIGTERM) with the checkpoint saved, or before anything was saved, as a line says. Errors are one line on "
+      + "standard error; CLR4J_DEBUG=1 adds stack traces.";
 
   /** Exit code of a usage error: a bad option or argument, or an {@link IllegalArgumentException}. */
   public static final int EXIT_USAGE = 2;

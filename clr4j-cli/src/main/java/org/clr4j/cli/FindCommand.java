@@ -68,7 +68,11 @@ final class FindCommand implements Callable<Integer> {
       PrintWriter o = spec.commandLine().getOut();
       o.println("data:  " + data.train());
       int batch = common.batchSize(data, o);
-      RangeTestOutcome found = range.run(common, data, o);
+      RangeTestOutcome found;
+      try (NoteOnSignal note = NoteOnSignal.install(spec.commandLine().getErr(), "clr4j: interrupted during the "
+          + "range test: nothing was written to " + out + "; run the command again")) {
+        found = range.run(common, data, o);
+      }
       long perEpoch = Steps.perEpoch(data.train().size(), batch);
       Schedule schedule;
       o.println();

@@ -213,6 +213,10 @@ final class TrainCommand implements Callable<Integer> {
         + ", seed " + common.seed + ", " + common.threads() + " thread(s)");
     long perEpoch = Steps.perEpoch(data.train().size(), batch);
     long totalSteps = perEpoch * epochs;
+    // Until training starts nothing is saved: a signal during the range test or the weight-decay search says so.
+    NoteOnSignal beforeTraining = NoteOnSignal.install(spec.commandLine().getErr(), "clr4j: interrupted before "
+        + "training started (range test or weight-decay search): nothing was saved; run the command again");
+    whenDone(beforeTraining::close);
     RangeTestOutcome found = null;
     Bounds lrBounds = given;
     Schedule chosen;
@@ -297,6 +301,7 @@ final class TrainCommand implements Callable<Integer> {
       });
       // Ctrl-C / SIGTERM stop the loop after its step; the hook then waits until this command has written its
       // outputs and printed, which happens when the whole command returns (Clr4j.execute runs whenDone).
+      beforeTraining.close();
       StopOnSignal stop = StopOnSignal.install(training::requestStop);
       whenDone(stop::release);
       try {
