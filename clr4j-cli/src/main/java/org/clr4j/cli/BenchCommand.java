@@ -202,15 +202,19 @@ final class BenchCommand implements Callable<Integer> {
 
     // Range tests first: each draws its own bar, which must not share the terminal with the overall one.
     Map<String, BenchReport.ModelRuns> runs = new LinkedHashMap<>();
-    for (String model : modelList) {
-      BenchReport.ModelRuns m = new BenchReport.ModelRuns(model);
-      m.rangeTest = runner.rangeTest(model, range, options(model), (long) perEpoch * budget.get(model));
-      m.weightDecay = fixedWeightDecay;
-      if (autoWeightDecay) {
-        m.weightDecaySearch = runner.weightDecaySearch(model, options(model), bounds(m.rangeTest));
-        m.weightDecay = m.weightDecaySearch.weightDecay;
+    try (NoteOnSignal note = NoteOnSignal.install(spec.commandLine().getErr(), "clr4j: interrupted during the range "
+        + "tests or the weight-decay search: what finished is in " + store.file() + "; run the same command to "
+        + "resume")) {
+      for (String model : modelList) {
+        BenchReport.ModelRuns m = new BenchReport.ModelRuns(model);
+        m.rangeTest = runner.rangeTest(model, range, options(model), (long) perEpoch * budget.get(model));
+        m.weightDecay = fixedWeightDecay;
+        if (autoWeightDecay) {
+          m.weightDecaySearch = runner.weightDecaySearch(model, options(model), bounds(m.rangeTest));
+          m.weightDecay = m.weightDecaySearch.weightDecay;
+        }
+        runs.put(model, m);
       }
-      runs.put(model, m);
     }
 
     try (BenchProgress bar = new BenchProgress(plan.plannedSteps(), plan.priorSecondsPerStep(threadCount),

@@ -132,6 +132,14 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    // Nothing of the demo is saved before its report: a signal ends it with a line saying so.
+    try (NoteOnSignal note = NoteOnSignal.install(spec.commandLine().getErr(), "clr4j: interrupted: the demo writes "
+        + "its report only when it ends, so nothing was written; run it again")) {
+      return demo();
+    }
+  }
+
+  private Integer demo() throws IOException {
     long start = System.nanoTime();
     common.validate();
     if (common.optimizerConfig().kind().scheduleFree()) {

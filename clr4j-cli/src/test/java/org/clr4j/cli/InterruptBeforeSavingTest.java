@@ -32,11 +32,29 @@ class InterruptBeforeSavingTest {
     assertFalse(Files.exists(out.resolve("run.json")));
   }
 
+  @Test
+  void demoSaysNothingWasWritten(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("demo");
+    String stderr = interruptDuringRangeTest(tmp, "demo", "--out", out.toString(), "--epochs", "1");
+    assertTrue(stderr.contains("clr4j: interrupted: the demo writes its report only when it ends, so nothing was "
+        + "written; run it again"), stderr);
+    assertFalse(Files.exists(out.resolve("index.html")));
+  }
+
+  @Test
+  void benchSaysWhereWhatFinishedIsAndHowToResume(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("bench");
+    String stderr = interruptDuringRangeTest(tmp, "bench", "--out", out.toString());
+    assertTrue(stderr.contains("clr4j: interrupted during the range tests or the weight-decay search: what finished "
+        + "is in " + out.resolve("results.jsonl") + "; run the same command to resume"), stderr);
+    assertFalse(Files.exists(out.resolve("summary.md")));
+  }
+
   /** Runs a range test long enough to be interrupted (one that never blows up), SIGTERMs it, returns its stderr. */
   private static String interruptDuringRangeTest(Path tmp, String command, String... more) throws Exception {
     Path data = Issue11Test.copyIris(tmp);
-    List<String> args = new ArrayList<>(List.of(command, "--data", "csv:" + data + "?label=species", "--model",
-        "mlp", "--threads", "1", "--batch-size", "8", "--repeats", "1", "--range-steps", "100000", "--end-lr",
+    List<String> args = new ArrayList<>(List.of(command, "--data", "csv:" + data + "?label=species",
+        command.equals("bench") ? "--models" : "--model", "mlp", "--threads", "1", "--batch-size", "8", "--repeats", "1", "--range-steps", "100000", "--end-lr",
         "1e-3", "--eval-every", "0"));
     args.addAll(List.of(more));
     Path err = tmp.resolve("stderr-" + command + ".txt");
