@@ -289,7 +289,7 @@ final class BenchReport {
   static String computeTable(ModelRuns m, List<Row> rows) {
     Row onecycle = shortestOnecycle(rows);
     if (onecycle == null) {
-      onecycle = rows.stream().filter(r -> !isPyTorch(r) && r.label().startsWith("1cycle"))
+      onecycle = rows.stream().filter(BenchReport::isOnecycle)
           .max(java.util.Comparator.comparingInt(Row::epochs)).orElse(null);
     }
     Row sf = rows.stream().filter(r -> !isPyTorch(r) && r.label().startsWith(BenchPolicy.SCHEDULE_FREE.label()))
@@ -338,6 +338,11 @@ final class BenchReport {
     return runs.stream().mapToDouble(r -> Double.isFinite(r.trainSeconds) ? r.trainSeconds : r.wallSeconds).sum();
   }
 
+  /** A row of clr4j's 1cycle, at any budget. */
+  private static boolean isOnecycle(Row r) {
+    return !isPyTorch(r) && r.label().startsWith("1cycle");
+  }
+
   /**
    * clr4j's 1cycle row with the fewest epochs among those whose every completed seed reaches the target; null when
    * none does. 1cycle fixes its length in advance, so this budget is its time to accuracy.
@@ -345,7 +350,7 @@ final class BenchReport {
   static Row shortestOnecycle(List<Row> rows) {
     Row best = null;
     for (Row r : rows) {
-      boolean onecycle = !isPyTorch(r) && r.label().startsWith("1cycle");
+      boolean onecycle = isOnecycle(r);
       boolean everySeed = r.reached() > 0 && r.reached() == r.seeds() - r.diverged();
       if (onecycle && everySeed && (best == null || r.epochs() < best.epochs())) {
         best = r;
@@ -358,7 +363,7 @@ final class BenchReport {
   static String onecycleVerdict(List<Row> rows) {
     List<Integer> budgets = new ArrayList<>();
     for (Row r : rows) {
-      if (!isPyTorch(r) && r.label().startsWith("1cycle")) {
+      if (isOnecycle(r)) {
         budgets.add(r.epochs());
       }
     }

@@ -2,8 +2,6 @@ package org.clr4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -360,8 +358,7 @@ final class DemoCommand implements Callable<Integer> {
 
   /** The middle of the bounds on a log scale, to 2 significant digits. */
   static double geometricMean(Bounds b) {
-    double g = Math.sqrt(b.lower() * b.upper());
-    return new BigDecimal(g).round(new MathContext(2)).doubleValue();
+    return PolicyChoice.twoDigits(Math.sqrt(b.lower() * b.upper()));
   }
 
   static String fixedLrRule(boolean explicit, Bounds b) {

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.clr4j.Checks;
 import org.clr4j.data.TrainTest;
 import org.clr4j.djl.Steps;
+import org.clr4j.djl.optim.OptimizerKind;
 import org.clr4j.schedule.Schedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,15 +78,10 @@ final class FindCommand implements Callable<Integer> {
       Schedule schedule;
       o.println();
       try {
-        if (common.optimizerConfig().kind().scheduleFree()) {
-          // No cycle fits Schedule-Free (it fixes its own momentum): its warm-up and constant rate instead.
-          schedule = PolicyChoice.scheduleFree(found.chosen(), perEpoch * epochs);
-          o.println("schedule for " + epochs + " epoch(s) of " + perEpoch + " steps (Schedule-Free: a warm-up, then "
-              + Checks.format(PolicyChoice.SF_RATE_OVER_UPPER) + "× the upper bound; docs/RANGE_TEST.md):");
-        } else {
-          schedule = PolicyChoice.schedule(policy, found.chosen(), perEpoch, perEpoch * epochs);
-          o.println("schedule for " + epochs + " epoch(s) of " + perEpoch + " steps:");
-        }
+        OptimizerKind kind = common.optimizerConfig().kind();
+        schedule = PolicyChoice.schedule(kind, policy, found.chosen(), perEpoch, perEpoch * epochs);
+        o.println("schedule for " + epochs + " epoch(s) of " + perEpoch + " steps"
+            + (kind.scheduleFree() ? " (" + PolicyChoice.SF_RULE + "; docs/RANGE_TEST.md)" : "") + ":");
         o.println("  " + schedule);
       } catch (IllegalArgumentException e) {
         // The bounds are the result; a schedule too short for the policy is only a note.

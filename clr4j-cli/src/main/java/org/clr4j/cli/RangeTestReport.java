@@ -138,13 +138,13 @@ final class RangeTestReport {
     }
     String why = explain(wanted, cliTerms(failures.get(wanted)));
     if (!methodGiven) {
-      for (SuggestionMethod m : SuggestionMethod.FALLBACK) {
-        if (decided.contains(m)) {
-          o.println("note: the " + wanted.cliName() + " method cannot suggest bounds: " + why + "; using "
-              + m.cliName() + " instead (choose with --method)");
-          o.println();
-          return m;
-        }
+      // wanted is the default, which did not decide: the library's stand-in, as the results' suggestion() takes.
+      SuggestionMethod m = SuggestionMethod.firstDecided(decided);
+      if (m != null) {
+        o.println("note: the " + wanted.cliName() + " method cannot suggest bounds: " + why + "; using "
+            + m.cliName() + " instead (choose with --method)");
+        o.println();
+        return m;
       }
       throw new RunFailed("the range test suggests no bounds: " + why + "; no other method could decide either "
           + "(try other --start-lr/--end-lr or more --range-steps)");

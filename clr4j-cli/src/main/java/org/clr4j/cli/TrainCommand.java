@@ -231,12 +231,10 @@ final class TrainCommand implements Callable<Integer> {
     } else if ("auto".equals(bounds)) {
       found = range.run(common, data, o);
       lrBounds = found.chosen();
-      if (common.optimizerConfig().kind().scheduleFree()) {
-        chosen = PolicyChoice.scheduleFree(lrBounds, totalSteps);
-        o.println("Schedule-Free: a warm-up, then " + Checks.format(PolicyChoice.SF_RATE_OVER_UPPER)
-            + "× the upper bound (docs/RANGE_TEST.md)");
-      } else {
-        chosen = PolicyChoice.schedule(policy, lrBounds, perEpoch, totalSteps);
+      OptimizerKind kind = common.optimizerConfig().kind();
+      chosen = PolicyChoice.schedule(kind, policy, lrBounds, perEpoch, totalSteps);
+      if (kind.scheduleFree()) {
+        o.println(PolicyChoice.SF_RULE + " (docs/RANGE_TEST.md)");
       }
     } else {
       chosen = PolicyChoice.schedule(policy, given, perEpoch, totalSteps);

@@ -110,12 +110,7 @@ public final class RangeTestRepeats {
    * the default's reason when none can. {@link #suggestion(SuggestionMethod)} asks one method only.
    */
   public RepeatedSuggestion suggestion() {
-    SuggestionMethod m = SuggestionMethod.firstDecided(suggestions.keySet());
-    if (m == null) {
-      throw new IllegalStateException("no method can suggest bounds; the " + SuggestionMethod.DEFAULT.cliName()
-          + " method: " + failures.get(SuggestionMethod.DEFAULT));
-    }
-    return suggestion(m);
+    return suggestion(SuggestionMethod.answering(suggestions.keySet(), failures));
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.clr4j.rangetest;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The ways a range test result turns into bounds; see docs/RANGE_TEST.md for each rule. */
@@ -61,6 +62,19 @@ public enum SuggestionMethod {
       }
     }
     return null;
+  }
+
+  /**
+   * {@link #firstDecided} of {@code decided}; when none decided, IllegalStateException with the default's reason
+   * from {@code failures}. What a result's {@code suggestion()} asks.
+   */
+  static SuggestionMethod answering(Set<SuggestionMethod> decided, Map<SuggestionMethod, String> failures) {
+    SuggestionMethod m = firstDecided(decided);
+    if (m == null) {
+      throw new IllegalStateException("no method can suggest bounds; the " + DEFAULT.cliName() + " method: "
+          + failures.get(DEFAULT));
+    }
+    return m;
   }
 
   /** The lower-case name used by the CLI and in reasons, e.g. {@code min_div_10}. */
